@@ -1,0 +1,3 @@
+from reminder_bot.cli import main
+
+raise SystemExit(main())
