@@ -1,0 +1,201 @@
+"""The only module that reads the environment. Every setting is checked at start-up and a bad
+one stops the bot with a message that names the variable, what is wrong and an example."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_API_URL = "https://api.telegram.org"
+DEFAULT_DATABASE = "data/reminder-bot.sqlite3"
+TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
+
+
+class ConfigError(Exception):
+    """A setting, preset or content file is wrong; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str | None
+    description: str
+
+
+# The README's configuration table is generated from this list (scripts/gen_config_table.py),
+# so the documentation cannot drift from what the code reads.
+SETTINGS: tuple[Setting, ...] = (
+    Setting("TELEGRAM_BOT_TOKEN", None, "Bot token from @BotFather. Required unless "
+            "`TELEGRAM_BOT_TOKEN_FILE` is set."),
+    Setting("TELEGRAM_BOT_TOKEN_FILE", None, "Path of a file holding the token (container "
+            "secrets). Used when `TELEGRAM_BOT_TOKEN` is unset."),
+    Setting("TELEGRAM_API_URL", DEFAULT_API_URL, "Root of the Bot API server. The bot calls "
+            "`{TELEGRAM_API_URL}/bot{token}/{method}`; point it at a local Bot API server or at "
+            "the emulator (`reminder-bot emulator`)."),
+    Setting("REMINDER_BOT_DATABASE", DEFAULT_DATABASE, "SQLite file; its folder is created."),
+    Setting("REMINDER_BOT_TIMEZONE", "UTC", "IANA time zone new users get until they pick theirs."),
+    Setting("REMINDER_BOT_DEFAULT_PRESET", "desk-worker", "Preset that `/start` activates."),
+    Setting("REMINDER_BOT_PRESETS_DIR", None, "Extra folder of preset `*.toml` files, added to the "
+            "built-in `schedules/`; a file with the same name replaces the built-in one."),
+    Setting("REMINDER_BOT_CATCH_UP_MINUTES", "30", "After downtime, a missed nudge is still sent "
+            "if its slot is younger than this; older ones are logged as missed."),
+    Setting("REMINDER_BOT_STALE_MINUTES", "30", "A queued nudge older than this is dropped and "
+            "logged as stale instead of being delivered late."),
+    Setting("REMINDER_BOT_GLOBAL_RATE", "30", "Messages per second the bot sends in total."),
+    Setting("REMINDER_BOT_CHAT_RATE", "1", "Messages per second the bot sends to one private chat."),
+    Setting("REMINDER_BOT_CLOCK_SPEED", "1", "Runs the bot's clock this many times faster than "
+            "real time (demos and load tests only)."),
+    Setting("REMINDER_BOT_LOG_LEVEL", "INFO", "Python log level: DEBUG, INFO, WARNING, ERROR."),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    token: str
+    api_url: str = DEFAULT_API_URL
+    database: Path = Path(DEFAULT_DATABASE)
+    timezone: str = "UTC"
+    default_preset: str = "desk-worker"
+    presets_dir: Path | None = None
+    catch_up_minutes: float = 30.0
+    stale_minutes: float = 30.0
+    global_rate: float = 30.0
+    chat_rate: float = 1.0
+    clock_speed: float = 1.0
+    log_level: str = "INFO"
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.api_url}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"{self.api_url}/file/bot"
+
+
+def _get(env: Mapping[str, str], name: str) -> str | None:
+    value = env.get(name)
+    if value is None or value.strip() == "":
+        return None
+    return value.strip()
+
+
+def _default(name: str) -> str:
+    for setting in SETTINGS:
+        if setting.name == name:
+            assert setting.default is not None
+            return setting.default
+    raise KeyError(name)
+
+
+def _number(env: Mapping[str, str], name: str, *, minimum: float, example: str) -> float:
+    raw = _get(env, name) or _default(name)
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number; set it like {name}={example}") from None
+    if not value >= minimum or value != value or value == float("inf"):
+        raise ConfigError(f"{name}={raw!r} must be a number >= {minimum:g}, e.g. {name}={example}")
+    return value
+
+
+def read_token(env: Mapping[str, str]) -> str:
+    token = _get(env, "TELEGRAM_BOT_TOKEN")
+    if token is None:
+        token_file = _get(env, "TELEGRAM_BOT_TOKEN_FILE")
+        if token_file is None:
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN is not set. Get a token from @BotFather and run "
+                "TELEGRAM_BOT_TOKEN=123456:ABC-your-token reminder-bot run, or put it in a file "
+                "and set TELEGRAM_BOT_TOKEN_FILE=/run/secrets/telegram_token. "
+                "To try the bot without a token, run: reminder-bot demo"
+            )
+        path = Path(token_file)
+        try:
+            token = path.read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ConfigError(
+                f"TELEGRAM_BOT_TOKEN_FILE={token_file!r} cannot be read ({error.strerror}); "
+                "point it at a readable file that holds only the token"
+            ) from None
+        source = "TELEGRAM_BOT_TOKEN_FILE"
+    else:
+        source = "TELEGRAM_BOT_TOKEN"
+    if not TOKEN_PATTERN.match(token):
+        raise ConfigError(
+            f"{source} does not hold a bot token: it must look like 123456789:AAH-the-rest "
+            "(digits, a colon, then letters, digits, '_' or '-'), as @BotFather gives it"
+        )
+    return token
+
+
+def read_api_url(env: Mapping[str, str]) -> str:
+    url = _get(env, "TELEGRAM_API_URL") or DEFAULT_API_URL
+    if not re.match(r"^https?://[^/\s]+(/[^\s]*)?$", url):
+        raise ConfigError(
+            f"TELEGRAM_API_URL={url!r} is not an http(s) URL; "
+            "set it like TELEGRAM_API_URL=http://127.0.0.1:8081"
+        )
+    url = url.rstrip("/")
+    if re.search(r"/bot[^/]*$", url):
+        raise ConfigError(
+            f"TELEGRAM_API_URL={url!r} must be the server's root, without /bot<token>: "
+            "the bot adds that itself, e.g. TELEGRAM_API_URL=http://127.0.0.1:8081"
+        )
+    return url
+
+
+def read_timezone(env: Mapping[str, str]) -> str:
+    name = _get(env, "REMINDER_BOT_TIMEZONE") or "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"REMINDER_BOT_TIMEZONE={name!r} is not an IANA time zone; "
+            "use a name such as Europe/Berlin or America/New_York"
+        ) from None
+    return name
+
+
+def load(env: Mapping[str, str] | None = None, *, require_token: bool = True) -> Config:
+    """Read and check every setting; raise ConfigError naming the first bad variable."""
+    env = os.environ if env is None else env
+    token = read_token(env) if require_token else (_get(env, "TELEGRAM_BOT_TOKEN") or "")
+    database = Path(_get(env, "REMINDER_BOT_DATABASE") or DEFAULT_DATABASE)
+    if database.exists() and database.is_dir():
+        raise ConfigError(
+            f"REMINDER_BOT_DATABASE={str(database)!r} is a folder; name a file inside it, "
+            f"e.g. REMINDER_BOT_DATABASE={database / 'reminder-bot.sqlite3'}"
+        )
+    presets_dir_raw = _get(env, "REMINDER_BOT_PRESETS_DIR")
+    presets_dir = Path(presets_dir_raw) if presets_dir_raw else None
+    if presets_dir is not None and not presets_dir.is_dir():
+        raise ConfigError(
+            f"REMINDER_BOT_PRESETS_DIR={presets_dir_raw!r} is not a folder; "
+            "point it at a folder of preset .toml files, e.g. REMINDER_BOT_PRESETS_DIR=/config"
+        )
+    log_level = (_get(env, "REMINDER_BOT_LOG_LEVEL") or "INFO").upper()
+    if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise ConfigError(
+            f"REMINDER_BOT_LOG_LEVEL={log_level!r} is not a log level; "
+            "use one of DEBUG, INFO, WARNING, ERROR"
+        )
+    return Config(
+        token=token,
+        api_url=read_api_url(env),
+        database=database,
+        timezone=read_timezone(env),
+        default_preset=_get(env, "REMINDER_BOT_DEFAULT_PRESET") or "desk-worker",
+        presets_dir=presets_dir,
+        catch_up_minutes=_number(env, "REMINDER_BOT_CATCH_UP_MINUTES", minimum=0, example="30"),
+        stale_minutes=_number(env, "REMINDER_BOT_STALE_MINUTES", minimum=1, example="30"),
+        global_rate=_number(env, "REMINDER_BOT_GLOBAL_RATE", minimum=0.1, example="30"),
+        chat_rate=_number(env, "REMINDER_BOT_CHAT_RATE", minimum=0.01, example="1"),
+        clock_speed=_number(env, "REMINDER_BOT_CLOCK_SPEED", minimum=0.001, example="60"),
+        log_level=log_level,
+    )
