@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reminder_bot.emergency import countries_for_zone, emergency_number
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("zone", "number"),
+    [
+        ("Europe/London", "999"),
+        ("Europe/Jersey", "999"),
+        ("Europe/Berlin", "112"),
+        ("Europe/Dublin", "112"),
+        ("Europe/Oslo", "112"),
+        ("America/New_York", "911"),
+        ("America/Los_Angeles", "911"),
+        ("America/Toronto", "911"),
+        ("America/Vancouver", "911"),
+        ("Australia/Sydney", "000"),
+        ("Pacific/Auckland", "111"),
+        ("Asia/Kolkata", "112"),
+        # backward-compatible aliases from the tz database's links
+        ("Asia/Calcutta", "112"),
+        ("US/Eastern", "911"),
+        ("GB", "999"),
+        ("NZ", "111"),
+        # not certain, or not a country at all
+        ("Asia/Tokyo", None),  # also Australia's Eyre Bird Observatory, and Japan is unlisted
+        ("Asia/Shanghai", None),
+        ("Africa/Lagos", None),
+        ("UTC", None),
+        ("Etc/UTC", None),
+        ("Etc/GMT-5", None),
+        ("UTC+05:30", None),
+        ("UTC+05:00", None),
+        ("CET", None),  # a clock rule, not a place
+        ("EST5EDT", None),
+        ("", None),
+        ("Not/AZone", None),
+    ],
+)
+def test_emergency_number(zone: str, number: str | None) -> None:
+    assert emergency_number(zone) == number
+
+
+def test_shared_zone_with_one_number_keeps_it() -> None:
+    # Europe/Zurich also serves Liechtenstein and Büsingen (Germany): all 112.
+    assert set(countries_for_zone("Europe/Zurich")) == {"CH", "DE", "LI"}
+    assert emergency_number("Europe/Zurich") == "112"
+    # America/Phoenix is shared by the US and Creston, BC (Canada): both 911.
+    assert set(countries_for_zone("America/Phoenix")) == {"US", "CA"}
+    assert emergency_number("America/Phoenix") == "911"
+
+
+def test_shared_zone_with_different_numbers_stays_generic() -> None:
+    # Europe/Belgrade serves Serbia, Bosnia, Montenegro and North Macedonia (not certain)
+    # besides Croatia and Slovenia (112).
+    assert {"HR", "SI", "RS"} <= set(countries_for_zone("Europe/Belgrade"))
+    assert emergency_number("Europe/Belgrade") is None
+    # America/Panama also serves Atikokan (Canada), Panama and the Cayman Islands.
+    assert emergency_number("America/Panama") is None
+
+
+def test_country_specific_link_keeps_its_own_country() -> None:
+    assert countries_for_zone("Europe/Vaduz") == ("LI",)
+    assert emergency_number("Europe/Vaduz") == "112"
+
+
+def test_committed_table_matches_the_generator(tmp_path: Path) -> None:
+    """The JSON is generated; rerunning the script on the same tzdata changes nothing."""
+    committed = json.loads((ROOT / "reminder_bot/data/zone_countries.json").read_text("utf-8"))
+    import tzdata
+
+    tzdir = Path(tzdata.__file__).parent / "zoneinfo"
+    version = (tzdir / "tzdata.zi").read_text("utf-8").splitlines()[0].removeprefix("# version ")
+    if version != committed["tzdata_version"]:
+        pytest.skip(f"installed tzdata {version} differs from {committed['tzdata_version']}")
+    output = tmp_path / "zones.json"
+    subprocess.run(
+        [sys.executable, str(ROOT / "scripts/gen_zone_countries.py"), "--output", str(output)],
+        check=True,
+        capture_output=True,
+    )
+    assert json.loads(output.read_text("utf-8")) == committed
