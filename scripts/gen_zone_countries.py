@@ -23,6 +23,7 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 OUTPUT = Path(__file__).resolve().parent.parent / "reminder_bot" / "data" / "zone_countries.json"
@@ -93,7 +94,7 @@ def build(tzdir: Path) -> dict[str, list[str]]:
     return {name: sorted(codes) for name, codes in sorted(zones.items())}
 
 
-def render(document: dict[str, object]) -> str:
+def render(document: Mapping[str, object]) -> str:
     """JSON with one zone per line, so a tzdata update reads as a short diff."""
     zones = document["zones"]
     assert isinstance(zones, dict)
