@@ -1,0 +1,268 @@
+"""The one gate every outgoing Bot API call passes: Telegram's global cap and per-chat limits,
+replies before scheduled nudges, due-time order among nudges, and retries.
+
+It is a PTB ``BaseRateLimiter``, so handlers' replies and the dispatcher's nudges share one
+budget without knowing about each other. Callers pass ``rate_limit_args`` (a ``SendOptions``)
+to mark a call as a nudge; anything without it is a reply to a person and goes first.
+
+Why not PTB's AIORateLimiter: it has no 1 message/s limit for private chats, no priorities,
+and on a 429 it stops every request, not just the chat's (see docs/architecture.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import logging
+import random
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
+from telegram.ext import BaseRateLimiter
+
+from reminder_bot.clock import Clock, SystemClock
+
+log = logging.getLogger(__name__)
+
+REPLY = 0
+NUDGE = 1
+
+# Calls that put a message in a chat count against both limits; edits and deletes only against
+# the global one, so the message of a pressed button is updated without waiting a second.
+CHAT_LIMITED = frozenset(
+    {
+        "sendMessage", "sendPhoto", "sendDocument", "sendAudio", "sendVideo", "sendAnimation",
+        "sendVoice", "sendVideoNote", "sendMediaGroup", "sendLocation", "sendVenue",
+        "sendContact", "sendPoll", "sendDice", "sendSticker", "copyMessage", "forwardMessage",
+    }
+)
+GLOBAL_LIMITED = CHAT_LIMITED | {
+    "editMessageText", "editMessageReplyMarkup", "editMessageCaption", "deleteMessage",
+}
+
+
+class StaleError(Exception):
+    """A nudge waited in the queue past its deadline and was not sent."""
+
+
+@dataclass
+class SendOptions:
+    """Per-call options, passed as PTB's ``rate_limit_args``."""
+
+    priority: int = REPLY
+    due: float = 0.0  # slot instant (epoch seconds): nudges go out in due-time order
+    deadline: datetime | None = None  # on the bot's clock; past it the call raises StaleError
+    max_attempts: int = 5
+    errors: list[str] = field(default_factory=list)  # one entry per failed attempt
+
+
+@dataclass(order=True)
+class _Waiter:
+    key: tuple[int, float, int]
+    future: asyncio.Future[None] = field(compare=False)
+
+
+@dataclass
+class _Chat:
+    waiters: list[_Waiter] = field(default_factory=list)
+    free_at: float = 0.0  # monotonic time of its next allowed message
+    state: str = "idle"  # idle | ready | waiting
+
+
+def backoff(attempt: int, *, base: float = 0.5, cap: float = 30.0, rng: random.Random) -> float:
+    """Capped exponential backoff with full jitter (attempt 1, 2, ...)."""
+    return rng.uniform(0, min(cap, base * 2 ** (attempt - 1)))
+
+
+class Sender(BaseRateLimiter[SendOptions]):
+    def __init__(
+        self,
+        *,
+        global_rate: float = 30.0,
+        chat_rate: float = 1.0,
+        group_per_minute: float = 20.0,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.global_interval = 1.0 / global_rate
+        self.chat_interval = 1.0 / chat_rate
+        self.group_interval = max(60.0 / group_per_minute, self.chat_interval)
+        self.clock = clock or SystemClock()
+        self.rng = rng or random.Random()
+        self._chats: dict[int | str, _Chat] = {}
+        self._ready: list[tuple[tuple[int, float, int], int | str]] = []
+        self._waiting: list[tuple[float, int | str]] = []
+        self._next_global = 0.0
+        self._seq = itertools.count()
+        self._wakeup = asyncio.Event()
+        self._pump: asyncio.Task[None] | None = None
+        self.sent = 0
+        self.retries = 0
+
+    async def initialize(self) -> None:
+        if self._pump is None:
+            self._pump = asyncio.create_task(self._run(), name="sender-pump")
+
+    async def shutdown(self) -> None:
+        if self._pump is not None:
+            self._pump.cancel()
+            try:
+                await self._pump
+            except asyncio.CancelledError:
+                pass
+            self._pump = None
+
+    def queued(self) -> int:
+        return sum(len(chat.waiters) for chat in self._chats.values())
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: SendOptions | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        options = rate_limit_args or SendOptions()
+        chat_id = data.get("chat_id")
+        attempt = 0
+        while True:
+            if endpoint in GLOBAL_LIMITED:
+                chat_key = chat_id if endpoint in CHAT_LIMITED and chat_id is not None else None
+                await self._acquire(chat_key, options)
+            if options.deadline is not None and self.clock.now() > options.deadline:
+                raise StaleError(f"{endpoint} to {chat_id} passed its deadline")
+            attempt += 1
+            try:
+                result = await callback(*args, **kwargs)
+                self.sent += 1
+                return result
+            except RetryAfter as error:
+                wait = error.retry_after
+                seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
+                options.errors.append(f"429 retry_after={seconds:g}")
+                log.warning("429 on %s to %s: waiting %.1f s", endpoint, chat_id, seconds)
+                self._hold_chat(chat_id, seconds)
+                self.retries += 1
+                # 429s don't count as attempts: Telegram told us exactly when to come back.
+                attempt -= 1
+                if chat_id is None:
+                    await asyncio.sleep(seconds)
+            except (BadRequest, Forbidden, InvalidToken, Conflict):
+                raise
+            except NetworkError as error:
+                # Includes TimedOut: the request may have reached Telegram, so a retry can
+                # duplicate. We choose at-least-once: a duplicate nudge costs less than a lost
+                # one, and each failed attempt is recorded in the delivery log's attempts/error.
+                options.errors.append(f"{type(error).__name__}: {error}")
+                if attempt >= options.max_attempts:
+                    raise
+                self.retries += 1
+                delay = backoff(attempt, rng=self.rng)
+                log.info("%s on %s to %s; retry %d in %.2f s", error, endpoint, chat_id,
+                         attempt, delay)
+                await asyncio.sleep(delay)
+
+    def _hold_chat(self, chat_id: int | str | None, seconds: float) -> None:
+        if chat_id is None:
+            return
+        chat = self._chats.setdefault(chat_id, _Chat())
+        chat.free_at = max(chat.free_at, time.monotonic() + seconds)
+
+    def _interval(self, chat_key: int | str) -> float:
+        if isinstance(chat_key, int) and chat_key < 0 or isinstance(chat_key, str):
+            return self.group_interval
+        return self.chat_interval
+
+    async def _acquire(self, chat_key: int | str | None, options: SendOptions) -> None:
+        """Wait for this call's turn."""
+        if self._pump is None:
+            await self.initialize()
+        loop = asyncio.get_running_loop()
+        waiter = _Waiter((options.priority, options.due, next(self._seq)), loop.create_future())
+        # Calls without a chat (edits) share one pseudo-chat with no per-chat spacing.
+        key: int | str = chat_key if chat_key is not None else "__global__"
+        chat = self._chats.setdefault(key, _Chat())
+        heapq.heappush(chat.waiters, waiter)
+        if chat.state == "idle":
+            self._schedule_chat(key, chat, time.monotonic())
+        elif chat.state == "ready" and waiter is chat.waiters[0]:
+            # A reply arrived for a chat whose queued entry carries a nudge's key: re-rank it.
+            heapq.heappush(self._ready, (waiter.key, key))
+        self._wakeup.set()
+        try:
+            await waiter.future
+        except asyncio.CancelledError:
+            if not waiter.future.done():
+                waiter.future.cancel()
+            raise
+
+    def _schedule_chat(self, key: int | str, chat: _Chat, now: float) -> None:
+        if not chat.waiters:
+            chat.state = "idle"
+            if chat.free_at <= now:
+                # Forget idle chats so memory stays bounded by the chats with work.
+                self._chats.pop(key, None)
+            return
+        if chat.free_at <= now or key == "__global__":
+            chat.state = "ready"
+            heapq.heappush(self._ready, (chat.waiters[0].key, key))
+        else:
+            chat.state = "waiting"
+            heapq.heappush(self._waiting, (chat.free_at, key))
+
+    async def _run(self) -> None:
+        while True:
+            now = time.monotonic()
+            while self._waiting and self._waiting[0][0] <= now:
+                _, key = heapq.heappop(self._waiting)
+                chat = self._chats.get(key)
+                if chat is not None and chat.state == "waiting":
+                    if chat.free_at > now:
+                        heapq.heappush(self._waiting, (chat.free_at, key))
+                        continue
+                    self._schedule_chat(key, chat, now)
+            timeout: float | None = None
+            if self._ready:
+                if now >= self._next_global:
+                    self._grant_one(now)
+                    continue
+                timeout = self._next_global - now
+            if self._waiting:
+                until_chat = max(0.0, self._waiting[0][0] - now)
+                timeout = until_chat if timeout is None else min(timeout, until_chat)
+            self._wakeup.clear()
+            try:
+                await asyncio.wait_for(self._wakeup.wait(), timeout)
+            except TimeoutError:
+                pass
+
+    def _grant_one(self, now: float) -> None:
+        while self._ready:
+            _, key = heapq.heappop(self._ready)
+            chat = self._chats.get(key)
+            if chat is None or chat.state != "ready":
+                continue
+            while chat.waiters and chat.waiters[0].future.done():
+                heapq.heappop(chat.waiters)
+            if not chat.waiters:
+                self._schedule_chat(key, chat, now)
+                continue
+            if key != "__global__" and chat.free_at > now:
+                # A 429 pushed this chat back after it became ready.
+                chat.state = "waiting"
+                heapq.heappush(self._waiting, (chat.free_at, key))
+                continue
+            waiter = heapq.heappop(chat.waiters)
+            waiter.future.set_result(None)
+            self._next_global = max(self._next_global, now) + self.global_interval
+            if key != "__global__":
+                chat.free_at = now + self._interval(key)
+            self._schedule_chat(key, chat, now)
+            return
