@@ -1,5 +1,93 @@
-"""Command line entry point (placeholder; filled in with the app wiring)."""
+"""``reminder-bot run | emulator | demo``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from reminder_bot import __version__
+from reminder_bot.config import ConfigError
+
+EPILOG = """\
+examples:
+  reminder-bot demo                      try the bot in this terminal, no token needed
+  reminder-bot demo --speed 120          the same, with the bot's clock 120x faster
+  TELEGRAM_BOT_TOKEN=123:ABC reminder-bot run
+  reminder-bot emulator --port 8081      a local Telegram Bot API for tests
+
+Settings are read from the environment; the README has the full table.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reminder-bot",
+        description="A Telegram bot that nudges you to drink water, move, check your posture "
+        "and stretch, to help keep back pain away.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"reminder-bot {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("run", help="run the bot with long polling until SIGINT/SIGTERM")
+    emulator = commands.add_parser(
+        "emulator", help="run the local Telegram Bot API emulator on its own"
+    )
+    emulator.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    emulator.add_argument("--port", type=int, default=8081, help="port (0 picks a free one)")
+    emulator.add_argument("--global-rate", type=float, default=30.0,
+                          help="messages per second the emulator accepts in total")
+    emulator.add_argument("--chat-rate", type=float, default=1.0,
+                          help="messages per second the emulator accepts per private chat")
+    demo = commands.add_parser(
+        "demo", help="chat with the bot in this terminal over the emulator (no token needed)"
+    )
+    demo.add_argument("--speed", type=float, default=1.0,
+                      help="run the bot's clock N times faster (e.g. 120: a day in 12 minutes)")
+    demo.add_argument("--timezone", default=None,
+                      help="time zone the demo user starts in (default: REMINDER_BOT_TIMEZONE)")
+    demo.add_argument("--database", default=None,
+                      help="SQLite file to keep the demo in (default: a temporary file)")
+    return parser
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    # httpx logs every request at INFO: one line per getUpdates poll drowns the useful lines.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        if args.command == "run":
+            from reminder_bot import app, config
+
+            settings = config.load()
+            setup_logging(settings.log_level)
+            app.run(settings)
+        elif args.command == "emulator":
+            from reminder_bot import emulator
+
+            setup_logging("INFO")
+            emulator.serve(
+                args.host, args.port, global_rate=args.global_rate, chat_rate=args.chat_rate
+            )
+        elif args.command == "demo":
+            from reminder_bot import demo
+
+            return demo.main(speed=args.speed, timezone=args.timezone, database=args.database)
+    except ConfigError as error:
+        print(f"reminder-bot: configuration error: {error}", file=sys.stderr)  # noqa: T201
+        return 2
+    except KeyboardInterrupt:
+        return 130
     return 0

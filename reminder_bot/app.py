@@ -1,0 +1,144 @@
+"""All wiring in one place: data files are validated before anything starts, resources open in
+``post_init`` and close in ``post_shutdown``."""
+
+from __future__ import annotations
+
+import logging
+import signal
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from reminder_bot import handlers
+from reminder_bot.clock import Clock, ManualClock, ScaledClock, SystemClock
+from reminder_bot.config import Config, ConfigError
+from reminder_bot.content import Content, load_content
+from reminder_bot.dispatcher import Dispatcher
+from reminder_bot.presets import Preset, builtin_presets_dir, load_presets
+from reminder_bot.sender import Sender
+from reminder_bot.store import Store
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+
+
+@dataclass(frozen=True)
+class DataFiles:
+    content: Content
+    presets: dict[str, Preset]
+
+
+def load_data_files(config: Config) -> DataFiles:
+    """Load and validate content and presets; a bad file raises ConfigError naming it."""
+    content = load_content()
+    dirs = [builtin_presets_dir()]
+    if config.presets_dir is not None:
+        dirs.append(config.presets_dir)
+    presets = load_presets(*dirs)
+    if config.default_preset not in presets:
+        raise ConfigError(
+            f"REMINDER_BOT_DEFAULT_PRESET={config.default_preset!r} names no preset; "
+            f"choose one of {', '.join(sorted(presets))}"
+        )
+    return DataFiles(content, presets)
+
+
+def make_clock(config: Config) -> Clock:
+    if config.clock_speed != 1:
+        return ScaledClock(config.clock_speed)
+    return SystemClock()
+
+
+def build_application(
+    config: Config,
+    *,
+    clock: Clock | None = None,
+    data: DataFiles | None = None,
+) -> Application[Any, Any, Any, Any, Any, Any]:
+    """Build the bot; nothing touches the network or the database until it is started."""
+    data = data or load_data_files(config)
+    clock = clock or make_clock(config)
+    sender = Sender(global_rate=config.global_rate, chat_rate=config.chat_rate, clock=clock)
+
+    async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        nudge_ids = {habit: [n.id for n in nudges] for habit, nudges in data.content.nudges.items()}
+        store = Store(config.database, nudge_ids)
+        dispatcher = Dispatcher(
+            application,
+            store,
+            data.content,
+            clock,
+            catch_up=timedelta(minutes=config.catch_up_minutes),
+            stale=timedelta(minutes=config.stale_minutes),
+        )
+        application.bot_data["services"] = handlers.Services(
+            config=config, store=store, content=data.content, presets=data.presets,
+            clock=clock, dispatcher=dispatcher,
+        )
+        await application.bot.set_my_commands(handlers.bot_commands())
+        if isinstance(clock, ManualClock):
+            clock.subscribe(dispatcher.kick)
+        await dispatcher.start()
+        me = application.bot.bot
+        log.info("reminder-bot is running as @%s with %d users", me.username, store.user_count())
+
+    async def post_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        svc: handlers.Services | None = application.bot_data.get("services")
+        if svc is not None:
+            await svc.dispatcher.stop()
+
+    async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        svc: handlers.Services | None = application.bot_data.pop("services", None)
+        if svc is not None:
+            svc.store.close()
+            log.info("database closed")
+
+    application = (
+        ApplicationBuilder()
+        .token(config.token)
+        .base_url(config.base_url)
+        .base_file_url(config.base_file_url)
+        .rate_limiter(sender)
+        # Updates are handled concurrently so one slow reply never holds up every user.
+        .concurrent_updates(True)
+        .post_init(post_init)
+        .post_stop(post_stop)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    add_handlers(application)
+    return application
+
+
+def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    private = filters.ChatType.PRIVATE
+    for name, callback in handlers.COMMAND_HANDLERS.items():
+        application.add_handler(CommandHandler(name, callback, filters=private))
+    application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
+    application.add_handler(MessageHandler(private & filters.TEXT, handlers.plain_text))
+    application.add_handler(
+        MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, handlers.group_chat)
+    )
+    application.add_error_handler(handlers.on_error)
+
+
+def run(config: Config) -> None:
+    """Long-poll until SIGINT or SIGTERM, then shut down cleanly."""
+    application = build_application(config)
+    application.run_polling(
+        allowed_updates=ALLOWED_UPDATES,
+        stop_signals=(signal.SIGINT, signal.SIGTERM),
+        close_loop=False,
+    )

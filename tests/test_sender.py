@@ -1,0 +1,196 @@
+"""The sender's scheduling rules, driven with a recording callback in place of the HTTP call
+(the boundary PTB hands to a rate limiter); the emulator tests cover the same over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+
+from reminder_bot.clock import ManualClock
+from reminder_bot.sender import NUDGE, REPLY, SendOptions, Sender, StaleError, backoff
+
+
+class Recorder:
+    """Stands in for PTB's request callback; fails on demand."""
+
+    def __init__(self, failures: dict[int, list[Exception]] | None = None) -> None:
+        self.calls: list[tuple[float, Any, str]] = []
+        self.failures = failures or {}
+
+    def callback(self, chat_id: Any, label: str):
+        async def call() -> dict[str, Any]:
+            self.calls.append((time.monotonic(), chat_id, label))
+            pending = self.failures.get(chat_id)
+            if pending:
+                raise pending.pop(0)
+            return {"ok": True}
+
+        return call
+
+
+async def send(
+    sender: Sender,
+    recorder: Recorder,
+    chat_id: Any,
+    label: str,
+    options: SendOptions | None = None,
+    endpoint: str = "sendMessage",
+) -> Any:
+    return await sender.process_request(
+        recorder.callback(chat_id, label), (), {}, endpoint, {"chat_id": chat_id}, options
+    )
+
+
+@pytest.fixture
+async def sender():
+    instance = Sender(global_rate=200, chat_rate=20, rng=random.Random(1))
+    await instance.initialize()
+    yield instance
+    await instance.shutdown()
+
+
+async def test_per_chat_spacing(sender: Sender) -> None:
+    recorder = Recorder()
+    await asyncio.gather(*(send(sender, recorder, 7, f"m{i}") for i in range(5)))
+    times = [t for t, _, _ in recorder.calls]
+    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    assert len(gaps) == 4
+    assert min(gaps) >= 0.05 * 0.95  # 20 messages/s per chat
+
+
+async def test_global_rate_is_kept_across_chats(sender: Sender) -> None:
+    recorder = Recorder()
+    started = time.monotonic()
+    await asyncio.gather(*(send(sender, recorder, chat, "x") for chat in range(1, 41)))
+    elapsed = time.monotonic() - started
+    # 40 messages at 200/s need at least 39 intervals of 5 ms.
+    assert elapsed >= 39 * 0.005 * 0.95
+    assert len({chat for _, chat, _ in recorder.calls}) == 40
+
+
+async def test_replies_overtake_queued_nudges() -> None:
+    sender = Sender(global_rate=20, chat_rate=100)
+    await sender.initialize()
+    recorder = Recorder()
+    nudges = [
+        asyncio.create_task(
+            send(sender, recorder, chat, f"nudge{chat}", SendOptions(priority=NUDGE, due=chat))
+        )
+        for chat in range(100, 120)
+    ]
+    await asyncio.sleep(0.06)  # a couple of nudges are out; the rest wait
+    await send(sender, recorder, 1, "reply", SendOptions(priority=REPLY))
+    position = [label for _, _, label in recorder.calls].index("reply")
+    assert position <= 3
+    await asyncio.gather(*nudges)
+    await sender.shutdown()
+
+
+async def test_nudges_go_out_in_due_order() -> None:
+    sender = Sender(global_rate=50, chat_rate=100)
+    await sender.initialize()
+    recorder = Recorder()
+    dues = [5, 3, 9, 1, 7, 2, 8, 4, 6, 0]
+    # Hold the gate with one call so every nudge is queued before the first is granted.
+    blocker = asyncio.create_task(send(sender, recorder, 999, "first"))
+    tasks = [
+        asyncio.create_task(
+            send(sender, recorder, 200 + due, str(due), SendOptions(priority=NUDGE, due=due))
+        )
+        for due in dues
+    ]
+    await asyncio.gather(blocker, *tasks)
+    order = [label for _, _, label in recorder.calls][1:]
+    assert order == [str(d) for d in sorted(dues)]
+    await sender.shutdown()
+
+
+async def test_one_busy_chat_does_not_starve_others() -> None:
+    sender = Sender(global_rate=100, chat_rate=10)
+    await sender.initialize()
+    recorder = Recorder()
+    busy = [send(sender, recorder, 1, f"busy{i}", SendOptions(priority=NUDGE, due=0))
+            for i in range(10)]
+    others = [send(sender, recorder, chat, "other", SendOptions(priority=NUDGE, due=1))
+              for chat in range(2, 12)]
+    await asyncio.gather(*busy, *others)
+    labels = [label for _, _, label in recorder.calls]
+    # Every other chat is served while the busy chat waits out its own per-chat interval:
+    # the first twelve sends hold all ten other chats and at most two of the busy chat's.
+    assert labels[:12].count("other") == 10
+    await sender.shutdown()
+
+
+async def test_retry_after_holds_only_that_chat(sender: Sender) -> None:
+    recorder = Recorder({5: [RetryAfter(1)]})
+    started = time.monotonic()
+    first, second = await asyncio.gather(
+        send(sender, recorder, 5, "limited"), send(sender, recorder, 6, "free")
+    )
+    assert first == second == {"ok": True}
+    times = {label: t - started for t, _, label in recorder.calls}
+    limited_times = [t - started for t, chat, _ in recorder.calls if chat == 5]
+    assert len(limited_times) == 2
+    assert limited_times[1] >= 0.95  # waited retry_after before the retry
+    assert times["free"] < 0.5  # the other chat did not wait
+
+
+async def test_network_errors_are_retried_with_backoff(sender: Sender) -> None:
+    recorder = Recorder({8: [NetworkError("Bad Gateway"), TimedOut()]})
+    options = SendOptions()
+    assert await send(sender, recorder, 8, "x", options) == {"ok": True}
+    assert len(recorder.calls) == 3
+    assert len(options.errors) == 2
+    assert "TimedOut" in options.errors[1]
+
+
+async def test_network_errors_give_up_after_max_attempts(sender: Sender) -> None:
+    recorder = Recorder({9: [NetworkError("x"), NetworkError("y"), NetworkError("z")]})
+    with pytest.raises(NetworkError):
+        await send(sender, recorder, 9, "x", SendOptions(max_attempts=2))
+    assert len(recorder.calls) == 2
+
+
+@pytest.mark.parametrize(
+    "error", [BadRequest("Chat not found"), Forbidden("Forbidden: bot was blocked by the user")]
+)
+async def test_permanent_errors_are_not_retried(sender: Sender, error: Exception) -> None:
+    recorder = Recorder({10: [error]})
+    with pytest.raises(type(error)):
+        await send(sender, recorder, 10, "x")
+    assert len(recorder.calls) == 1
+
+
+async def test_stale_nudge_is_not_sent() -> None:
+    clock = ManualClock(datetime(2026, 1, 5, 9, 0, tzinfo=UTC))
+    sender = Sender(global_rate=100, chat_rate=100, clock=clock)
+    await sender.initialize()
+    recorder = Recorder()
+    options = SendOptions(priority=NUDGE, deadline=clock.now() - timedelta(seconds=1))
+    with pytest.raises(StaleError):
+        await send(sender, recorder, 11, "late", options)
+    assert recorder.calls == []
+    await sender.shutdown()
+
+
+async def test_calls_outside_the_limits_pass_straight_through(sender: Sender) -> None:
+    recorder = Recorder()
+    await asyncio.gather(
+        *(send(sender, recorder, 12, "cb", endpoint="answerCallbackQuery") for _ in range(10))
+    )
+    times = [t for t, _, _ in recorder.calls]
+    assert max(times) - min(times) < 0.05
+
+
+@pytest.mark.parametrize("attempt", [1, 2, 5, 10, 30])
+def test_backoff_is_capped_and_jittered(attempt: int) -> None:
+    rng = random.Random(attempt)
+    values = [backoff(attempt, base=0.5, cap=30, rng=rng) for _ in range(200)]
+    assert all(0 <= v <= min(30, 0.5 * 2 ** (attempt - 1)) for v in values)
+    assert len(set(values)) > 150
