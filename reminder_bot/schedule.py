@@ -15,7 +15,8 @@ Slots that land on the same instant (several slots inside one gap) collapse into
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from bisect import bisect_left
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -155,17 +156,22 @@ def rule_days(rule: Rule) -> frozenset[int]:
     return frozenset() if isinstance(rule, Off) else rule.days
 
 
+def _slot_minutes(rule: Rule, day: date) -> Sequence[int]:
+    """Minutes after ``day``'s midnight of the slots whose window starts on ``day``."""
+    if isinstance(rule, Off) or day.weekday() not in rule.days:
+        return ()
+    if isinstance(rule, At):
+        return tuple(_minute_of(value) for value in rule.times)
+    return rule.slot_offsets()
+
+
 def wall_slots(rule: Rule, day: date) -> list[datetime]:
     """Naive local datetimes of the slots whose window starts on ``day``, in order.
 
     An ``Every`` window that crosses midnight yields slots dated the following day.
     """
-    if isinstance(rule, Off) or day.weekday() not in rule.days:
-        return []
     midnight = datetime.combine(day, time())
-    if isinstance(rule, At):
-        return [datetime.combine(day, value) for value in rule.times]
-    return [midnight + timedelta(minutes=offset) for offset in rule.slot_offsets()]
+    return [midnight + timedelta(minutes=minute) for minute in _slot_minutes(rule, day)]
 
 
 def local_slots_on(rule: Rule, day: date) -> list[time]:
@@ -212,17 +218,6 @@ def _require_aware(value: datetime, name: str) -> None:
         raise ValueError(f"{name} must be timezone-aware, got {value!r}")
 
 
-def _candidates(
-    rule: Rule, zone: tzinfo, first_day: date, quiet: QuietHours | None
-) -> Iterator[datetime]:
-    # Wall slots are visited in increasing wall order and the wall->instant mapping never goes
-    # backwards (fold=0, gaps map to their end), so instants come out non-decreasing.
-    for index in range(SEARCH_DAYS + 3):
-        for slot in wall_slots(rule, first_day + timedelta(days=index)):
-            if not slot_is_quiet(slot.time(), quiet):
-                yield resolve_wall_time(slot, zone)
-
-
 def next_occurrence(
     rule: Rule,
     zone: tzinfo,
@@ -233,7 +228,8 @@ def next_occurrence(
 ) -> datetime | None:
     """The first slot strictly after ``now`` and at or after ``paused_until``, in UTC.
 
-    Slots inside quiet hours (judged by the slot's wall time) are skipped. Returns None for
+    Slots inside quiet hours are skipped, judged by the slot's wall time and by the wall time it
+    is delivered at (they differ only for a slot moved out of a DST gap). Returns None for
     ``Off`` or when no slot exists within ``SEARCH_DAYS`` days of the later of the two bounds.
     """
     _require_aware(now, "now")
@@ -245,9 +241,32 @@ def next_occurrence(
     # Two days back: a window crossing midnight, or a gap, can carry an earlier day's slot
     # past the bound.
     first_day = bound.astimezone(zone).date() - timedelta(days=2)
-    for instant in _candidates(rule, zone, first_day, quiet):
-        if instant > now and (paused_until is None or instant >= paused_until):
-            return instant
+
+    def after_bound(slot: datetime) -> bool:
+        instant = resolve_wall_time(slot, zone)
+        return instant > now and (paused_until is None or instant >= paused_until)
+
+    # Wall slots come in increasing wall order and the wall->instant mapping never goes
+    # backwards (fold=0, gaps map to their end), so "after the bound" is monotone: bisect it
+    # instead of resolving every slot of a busy day.
+    for index in range(SEARCH_DAYS + 3):
+        day = first_day + timedelta(days=index)
+        midnight = datetime.combine(day, time())
+        minutes = _slot_minutes(rule, day)
+        if not minutes or not after_bound(midnight + timedelta(minutes=minutes[-1])):
+            continue
+        first = bisect_left(
+            minutes, True, key=lambda minute: after_bound(midnight + timedelta(minutes=minute))
+        )
+        for minute in minutes[first:]:
+            slot = midnight + timedelta(minutes=minute)
+            if slot_is_quiet(slot.time(), quiet):
+                continue
+            instant = resolve_wall_time(slot, zone)
+            # A slot pushed out of a DST gap must not land inside quiet hours either: what the
+            # user sees is the wall time the message arrives at.
+            if not slot_is_quiet(instant.astimezone(zone).time(), quiet):
+                return instant
     return None
 
 
