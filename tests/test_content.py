@@ -451,7 +451,8 @@ BROKEN: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "text too long",
         _edit("nudges.toml", "Time for a glass of water.", "Drink. " * 120),
-        r"nudges\.toml: hydrate\[0\]\.text: the rendered nudge is \d+ characters; keep it under 700",
+        r"nudges\.toml: hydrate\[0\]\.text: the rendered nudge is \d+ characters; "
+        r"keep it under 700",
     ),
     (
         "html in a text",
@@ -488,7 +489,8 @@ BROKEN: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "relief step missing",
         _sub("relief.toml", r'\[\[step\]\]\nid = "reassurance".*', ""),
-        r"relief\.toml: step: step 'reassurance' is missing; add \[\[step\]\] id = \"reassurance\"",
+        r"relief\.toml: step: step 'reassurance' is missing; "
+        r"add \[\[step\]\] id = \"reassurance\"",
     ),
     (
         "relief first step without the number",
