@@ -8,6 +8,10 @@ msgids are the English data texts).
 
 Everything here is pure: loading reads only the given folder, rendering reads only the current
 language, and ``choose_nudge`` takes its random generator as an argument.
+
+Sources stay in the data for reviewers and are not shown in messages: a nudge must fit a phone
+screen, and a citation list would double it. Every nudge ends with the short disclaimer line,
+/relief and /redflags with the long one (content-facts.md section 7).
 """
 
 from __future__ import annotations
@@ -439,14 +443,14 @@ def load_content(directory: Path | None = None) -> Content:
         disclaimer_source=disclaimer_source,
     )
     # The longest English stand-in for the number is the phrase itself.
-    for file, rendered in (
-        (relief_file, render_relief(content, None)),
-        (redflags_file, render_redflags(content, None)),
+    for file, key, rendered in (
+        (relief_file, "step", render_relief(content, None)),
+        (redflags_file, "tier", render_redflags(content, None)),
     ):
         length = visible_length(rendered)
         if length > MESSAGE_MAX_CHARS:
             raise file.error(
-                "text",
+                key,
                 f"the rendered message is {length} characters; Telegram allows "
                 f"{MESSAGE_MAX_CHARS}, so shorten it",
             )

@@ -553,7 +553,20 @@ def test_missing_source_field_names_key(content_copy: Path) -> None:
         load_content(content_copy)
 
 
-def test_shipped_folder_error_names_relative_path(content_copy: Path) -> None:
+def test_relief_too_long_for_telegram(content_copy: Path) -> None:
+    long_text = " ".join(["Short walks help."] * 60)
+    path = content_copy / "relief.toml"
+    text = path.read_text("utf-8")
+    for step in ("keep-moving", "heat", "massage", "reassurance"):
+        text = re.sub(
+            rf'(id = "{step}"\ntitle = "[^"]*"\ntext = )"[^\n]*"', rf'\1"{long_text}"', text
+        )
+    path.write_text(text, "utf-8")
+    with pytest.raises(ConfigError, match=r"relief\.toml: step: the rendered message is \d+"):
+        load_content(content_copy)
+
+
+def test_custom_folder_error_names_full_path(content_copy: Path) -> None:
     _edit("nudges.toml", "source = ", "sorce = ")(content_copy)
     with pytest.raises(ConfigError) as error:
         load_content(content_copy)
