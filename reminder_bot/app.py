@@ -142,3 +142,26 @@ def run(config: Config) -> None:
         stop_signals=(signal.SIGINT, signal.SIGTERM),
         close_loop=False,
     )
+
+
+async def start_in_loop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Start the bot inside an already running event loop (demo, tests), as run_polling does."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    assert application.updater is not None
+    await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+    await application.start()
+
+
+async def stop_in_loop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Stop what start_in_loop started, in run_polling's order."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    if application.post_stop is not None:
+        await application.post_stop(application)
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)

@@ -31,15 +31,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reminder-bot {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="run the bot with long polling until SIGINT/SIGTERM")
-    emulator = commands.add_parser(
-        "emulator", help="run the local Telegram Bot API emulator on its own"
+    # Its options (--host, --port, limits...) belong to the emulator's own parser:
+    # `reminder-bot emulator --help` lists them.
+    commands.add_parser(
+        "emulator", add_help=False,
+        help="run the local Telegram Bot API emulator on its own (--help for its options)",
     )
-    emulator.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    emulator.add_argument("--port", type=int, default=8081, help="port (0 picks a free one)")
-    emulator.add_argument("--global-rate", type=float, default=30.0,
-                          help="messages per second the emulator accepts in total")
-    emulator.add_argument("--chat-rate", type=float, default=1.0,
-                          help="messages per second the emulator accepts per private chat")
     demo = commands.add_parser(
         "demo", help="chat with the bot in this terminal over the emulator (no token needed)"
     )
@@ -63,7 +60,9 @@ def setup_logging(level: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "emulator":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command is None:
         parser.print_help()
         return 2
@@ -78,9 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             from reminder_bot import emulator
 
             setup_logging("INFO")
-            emulator.serve(
-                args.host, args.port, global_rate=args.global_rate, chat_rate=args.chat_rate
-            )
+            emulator.main(extra)
         elif args.command == "demo":
             from reminder_bot import demo
 

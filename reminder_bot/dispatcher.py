@@ -5,11 +5,13 @@ sender. SQLite holds everything that matters, so a restart just reads the index 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+from apscheduler.jobstores.base import JobLookupError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError
@@ -89,8 +91,7 @@ class Dispatcher:
         job_queue = self.application.job_queue
         if job_queue is None:
             raise RuntimeError("the JobQueue is required: install python-telegram-bot[job-queue]")
-        if self._wake_job is not None:
-            self._wake_job.schedule_removal()
+        self._cancel_wake()
         self._wake_job = job_queue.run_once(
             self._on_wake,
             when=delay,
@@ -103,10 +104,15 @@ class Dispatcher:
         self._wake_job = None
         await self.tick()
 
-    async def stop(self) -> None:
+    def _cancel_wake(self) -> None:
         if self._wake_job is not None:
-            self._wake_job.schedule_removal()
+            # A one-shot job is gone from the scheduler once it has fired.
+            with contextlib.suppress(JobLookupError):
+                self._wake_job.schedule_removal()
             self._wake_job = None
+
+    async def stop(self) -> None:
+        self._cancel_wake()
         tasks = list(self._in_flight)
         for task in tasks:
             task.cancel()

@@ -1,0 +1,148 @@
+"""Shared fixtures: a real emulator on loopback and the real bot running against it over HTTP,
+with a clock the test moves by hand."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reminder_bot import app as bot_app
+from reminder_bot.clock import ManualClock
+from reminder_bot.config import Config, load
+from reminder_bot.emulator import EmulatorThread
+from reminder_bot.emulator_client import AsyncEmulatorClient, EmulatorClient, User
+
+TOKEN = "123456:TEST"
+ALICE = User(id=1001, first_name="Alice", language_code="en")
+BOB = User(id=1002, first_name="Bob", language_code="en")
+# A Monday morning in winter: Europe/Berlin is UTC+1.
+MONDAY_0700_UTC = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def emulator_thread() -> Iterator[EmulatorThread]:
+    with EmulatorThread() as running:
+        yield running
+
+
+@pytest.fixture
+def emulator(emulator_thread: EmulatorThread) -> Iterator[EmulatorClient]:
+    client = EmulatorClient(emulator_thread.url)
+    client.reset()
+    yield client
+    client.close()
+
+
+def bot_config(url: str, database: Path, **overrides: str) -> Config:
+    env = {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_URL": url,
+        "REMINDER_BOT_DATABASE": str(database),
+        "REMINDER_BOT_TIMEZONE": "Europe/Berlin",
+        # The emulator allows bursts per chat; the bot's own pacing is what we test, faster.
+        "REMINDER_BOT_CHAT_RATE": "20",
+        "REMINDER_BOT_GLOBAL_RATE": "200",
+        **overrides,
+    }
+    return load(env)
+
+
+class BotHarness:
+    """The real bot, started in this event loop, talking HTTP to the emulator."""
+
+    def __init__(self, url: str, database: Path, start: datetime, **env: str) -> None:
+        self.url = url
+        self.database = database
+        self.clock = ManualClock(start)
+        self.env = env
+        self.client = AsyncEmulatorClient(url)
+        self.seq = 0
+        self.application: Any = None
+
+    async def start(self) -> None:
+        config = bot_config(self.url, self.database, **self.env)
+        self.application = bot_app.build_application(config, clock=self.clock)
+        await bot_app.start_in_loop(self.application)
+
+    async def stop(self) -> None:
+        if self.application is not None:
+            await bot_app.stop_in_loop(self.application)
+            self.application = None
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    @property
+    def services(self) -> Any:
+        return self.application.bot_data["services"]
+
+    async def mark(self) -> int:
+        """Remember where the call log is, so the next wait looks only at newer calls."""
+        self.seq = int((await self.client.stats())["last_seq"])
+        return self.seq
+
+    async def send(self, text: str, user: User = ALICE) -> dict[str, Any]:
+        """The user writes ``text``; returns the bot's reply (its sendMessage call)."""
+        await self.mark()
+        await self.client.send_text(user, text)
+        return await self.reply(user.id)
+
+    async def reply(
+        self, chat_id: int, method: str = "sendMessage", timeout: float = 10.0
+    ) -> dict[str, Any]:
+        calls = await self.wait_calls(method, chat_id=chat_id, count=1, timeout=timeout)
+        return calls[0]
+
+    async def wait_calls(
+        self, method: str, *, chat_id: int | None = None, count: int = 1, timeout: float = 10.0
+    ) -> list[dict[str, Any]]:
+        """Poll (without blocking the bot, which shares this loop) until calls arrive."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            calls = await self.client.calls(self.seq, method, chat_id)
+            if len(calls) >= count:
+                return calls
+            if asyncio.get_running_loop().time() > deadline:
+                everything = await self.client.calls(self.seq)
+                summary = [(c["method"], c.get("chat_id"), c["status"]) for c in everything]
+                raise AssertionError(
+                    f"expected {count} {method} call(s) to {chat_id}, got {len(calls)}; "
+                    f"calls since #{self.seq}: {summary}"
+                )
+            await asyncio.sleep(0.02)
+
+    async def no_calls(self, method: str, chat_id: int | None = None, wait: float = 0.5) -> None:
+        await asyncio.sleep(wait)
+        calls = await self.client.calls(self.seq, method, chat_id)
+        assert calls == [], [c["params"].get("text", "")[:80] for c in calls]
+
+    async def advance(self, delta: timedelta) -> None:
+        await self.mark()
+        self.clock.advance(delta)
+
+    async def set_time(self, when: datetime) -> None:
+        await self.mark()
+        self.clock.set(when)
+
+    async def settle(self) -> None:
+        """Let the dispatcher claim and send whatever is due now."""
+        for _ in range(50):
+            await asyncio.sleep(0.02)
+            dispatcher = self.services.dispatcher
+            if not dispatcher._in_flight and not dispatcher._lock.locked():
+                return
+
+
+@pytest.fixture
+async def bot(emulator: EmulatorClient, tmp_path: Path) -> AsyncIterator[BotHarness]:
+    harness = BotHarness(emulator.url, tmp_path / "bot.sqlite3", MONDAY_0700_UTC)
+    await harness.start()
+    yield harness
+    await harness.stop()
+    await harness.client.aclose()
