@@ -57,7 +57,11 @@ def _summary(calls: list[dict[str, Any]]) -> str:
         return "no calls at all"
     lines = [
         f"  #{c['seq']} {c['method']} chat_id={c['chat_id']} -> {c['status']}"
-        + (f" {c['response'].get('description')}" if c.get("response") else "")
+        + (
+            f" {c['response']['description']}"
+            if "description" in (c.get("response") or {})
+            else ""
+        )
         for c in calls[-20:]
     ]
     return "calls made (last 20):\n" + "\n".join(lines)
