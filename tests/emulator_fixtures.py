@@ -1,7 +1,7 @@
 """Pytest fixtures around the Telegram Bot API emulator (import them into conftest.py).
 
 ``emulator_server`` runs one emulator per session in a background thread; ``emu`` hands each test
-a reset emulator through the sync control client; ``bot`` is a real PTB ``Bot`` pointed at it.
+a reset emulator through the sync control client; ``ptb_bot`` is a real PTB ``Bot`` pointed at it.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def emu(emulator_server: EmulatorThread) -> Iterator[EmulatorClient]:
 
 
 @pytest.fixture
-async def bot(emu: EmulatorClient) -> AsyncIterator[Bot]:
+async def ptb_bot(emu: EmulatorClient) -> AsyncIterator[Bot]:
     b = Bot(TEST_TOKEN, base_url=emu.base_url, base_file_url=f"{emu.url}/file/bot")
     async with b:
         yield b

@@ -32,7 +32,7 @@ from reminder_bot.emulator import (
 )
 from reminder_bot.emulator_client import EmulatorClient, EmulatorError
 
-# Until conftest.py imports them, the fixtures (emu, bot, emulator_server) come from here.
+# Until conftest.py imports them, the fixtures (emu, ptb_bot, emulator_server) come from here.
 pytest_plugins = ["emulator_fixtures"]
 
 BAD_REQUEST = "Bad Request: "
@@ -62,8 +62,8 @@ def png(width: int = 3, height: int = 2) -> bytes:
 # ---- basics ------------------------------------------------------------------------------
 
 
-async def test_get_me_through_ptb(bot: Bot) -> None:
-    me = await bot.get_me()
+async def test_get_me_through_ptb(ptb_bot: Bot) -> None:
+    me = await ptb_bot.get_me()
     assert me.id == 123456789
     assert me.is_bot
     assert me.username == "reminder_test_bot"
@@ -320,9 +320,9 @@ def test_markdown_v2_entities(
     assert [(e["type"], e["offset"], e["length"]) for e in got] == entities
 
 
-async def test_sent_entities_use_utf16_offsets(emu: EmulatorClient, bot: Bot) -> None:
+async def test_sent_entities_use_utf16_offsets(emu: EmulatorClient, ptb_bot: Bot) -> None:
     emu.register(ADA)
-    msg = await bot.send_message(ADA.id, "🎉🎉 <b>go</b> /help", parse_mode="HTML")
+    msg = await ptb_bot.send_message(ADA.id, "🎉🎉 <b>go</b> /help", parse_mode="HTML")
     assert msg.text == "🎉🎉 go /help"
     assert [(e.type, e.offset, e.length) for e in msg.entities] == [
         ("bold", 5, 2),
@@ -334,27 +334,29 @@ async def test_sent_entities_use_utf16_offsets(emu: EmulatorClient, bot: Bot) ->
 # ---- updates -------------------------------------------------------------------------------
 
 
-async def test_get_updates_offset_limit_and_negative_offset(emu: EmulatorClient, bot: Bot) -> None:
+async def test_get_updates_offset_limit_and_negative_offset(
+    emu: EmulatorClient, ptb_bot: Bot
+) -> None:
     for i in range(5):
         emu.send_text(ADA, f"m{i}")
-    ups = await bot.get_updates(limit=2)
+    ups = await ptb_bot.get_updates(limit=2)
     assert [u.message.text for u in ups] == ["m0", "m1"]
-    assert len(await bot.get_updates(limit=0)) == 1  # clamped to 1
-    assert len(await bot.get_updates(limit=1000)) == 5  # clamped to 100
-    ups = await bot.get_updates(offset=ups[1].update_id + 1)  # confirms m0, m1
+    assert len(await ptb_bot.get_updates(limit=0)) == 1  # clamped to 1
+    assert len(await ptb_bot.get_updates(limit=1000)) == 5  # clamped to 100
+    ups = await ptb_bot.get_updates(offset=ups[1].update_id + 1)  # confirms m0, m1
     assert [u.message.text for u in ups] == ["m2", "m3", "m4"]
-    assert [u.message.text for u in await bot.get_updates()] == ["m2", "m3", "m4"]
-    ups = await bot.get_updates(offset=-1)  # forgets all but the last
+    assert [u.message.text for u in await ptb_bot.get_updates()] == ["m2", "m3", "m4"]
+    ups = await ptb_bot.get_updates(offset=-1)  # forgets all but the last
     assert [u.message.text for u in ups] == ["m4"]
-    assert [u.message.text for u in await bot.get_updates()] == ["m4"]
-    assert await bot.get_updates(offset=ups[0].update_id + 1) == ()
+    assert [u.message.text for u in await ptb_bot.get_updates()] == ["m4"]
+    assert await ptb_bot.get_updates(offset=ups[0].update_id + 1) == ()
 
 
 async def test_long_poll_returns_as_soon_as_an_update_arrives(
-    emu: EmulatorClient, bot: Bot
+    emu: EmulatorClient, ptb_bot: Bot
 ) -> None:
     started = time.monotonic()
-    poll = asyncio.create_task(bot.get_updates(timeout=10, read_timeout=15))
+    poll = asyncio.create_task(ptb_bot.get_updates(timeout=10, read_timeout=15))
     await asyncio.sleep(0.3)
     await asyncio.to_thread(emu.send_text, ADA, "/start")
     ups = await poll
@@ -365,29 +367,29 @@ async def test_long_poll_returns_as_soon_as_an_update_arrives(
     [entity] = update.message.entities
     assert (entity.type, entity.offset, entity.length) == ("bot_command", 0, 6)
     started = time.monotonic()
-    assert await bot.get_updates(offset=update.update_id + 1, timeout=1) == ()
+    assert await ptb_bot.get_updates(offset=update.update_id + 1, timeout=1) == ()
     assert time.monotonic() - started >= 0.9
 
 
-async def test_allowed_updates_are_remembered(emu: EmulatorClient, bot: Bot) -> None:
+async def test_allowed_updates_are_remembered(emu: EmulatorClient, ptb_bot: Bot) -> None:
     emu.register(ADA)
-    msg = await bot.send_message(
+    msg = await ptb_bot.send_message(
         ADA.id,
         "pick",
         reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("A", callback_data="a")]]),
     )
-    await bot.get_updates(allowed_updates=["callback_query"])
+    await ptb_bot.get_updates(allowed_updates=["callback_query"])
     emu.send_text(ADA, "ignored")
     emu.press_button(ADA, msg.message_id, data="a")
-    ups = await bot.get_updates()  # no allowed_updates: the previous filter still holds
+    ups = await ptb_bot.get_updates()  # no allowed_updates: the previous filter still holds
     assert [u.callback_query.data for u in ups] == ["a"]
-    await bot.get_updates(offset=ups[-1].update_id + 1, allowed_updates=[])  # default again
+    await ptb_bot.get_updates(offset=ups[-1].update_id + 1, allowed_updates=[])  # default again
     emu.send_text(ADA, "seen")
-    assert [u.message.text for u in await bot.get_updates()] == ["seen"]
+    assert [u.message.text for u in await ptb_bot.get_updates()] == ["seen"]
 
 
-async def test_second_poller_terminates_the_first(emu: EmulatorClient, bot: Bot) -> None:
-    first = asyncio.create_task(bot.get_updates(timeout=5, read_timeout=10))
+async def test_second_poller_terminates_the_first(emu: EmulatorClient, ptb_bot: Bot) -> None:
+    first = asyncio.create_task(ptb_bot.get_updates(timeout=5, read_timeout=10))
     await asyncio.sleep(0.3)
     resp = await asyncio.to_thread(api, emu, "getUpdates", data={"timeout": 0})
     assert resp.status_code == 200
@@ -395,7 +397,7 @@ async def test_second_poller_terminates_the_first(emu: EmulatorClient, bot: Bot)
         await first
 
 
-async def test_webhook_delivery_secret_and_conflict(emu: EmulatorClient, bot: Bot) -> None:
+async def test_webhook_delivery_secret_and_conflict(emu: EmulatorClient, ptb_bot: Bot) -> None:
     received: list[tuple[dict[str, Any], str | None]] = []
     got = asyncio.Event()
 
@@ -416,22 +418,22 @@ async def test_webhook_delivery_secret_and_conflict(emu: EmulatorClient, bot: Bo
     try:
         emu.send_text(ADA, "queued before")
         url = f"http://127.0.0.1:{port}/hook"
-        assert await bot.set_webhook(url, secret_token="s3cr3t", drop_pending_updates=True)
-        info = await bot.get_webhook_info()
+        assert await ptb_bot.set_webhook(url, secret_token="s3cr3t", drop_pending_updates=True)
+        info = await ptb_bot.get_webhook_info()
         assert (info.url, info.pending_update_count) == (url, 0)
         with pytest.raises(Exception, match="can't use getUpdates method while webhook is active"):
-            await bot.get_updates()
+            await ptb_bot.get_updates()
         emu.send_text(ADA, "/start")
         await asyncio.wait_for(got.wait(), 5)
         [(payload, secret)] = received
         assert secret == "s3cr3t"
         assert payload["message"]["text"] == "/start"
-        assert Update.de_json(payload, bot).message.from_user.id == ADA.id
+        assert Update.de_json(payload, ptb_bot).message.from_user.id == ADA.id
         bad = api(emu, "getUpdates")
         assert bad.status_code == 409
         assert bad.json()["description"].startswith("Conflict: can't use getUpdates method")
-        assert await bot.delete_webhook()
-        assert await bot.get_updates() == ()
+        assert await ptb_bot.delete_webhook()
+        assert await ptb_bot.get_updates() == ()
     finally:
         await runner.cleanup()
 
@@ -439,110 +441,112 @@ async def test_webhook_delivery_secret_and_conflict(emu: EmulatorClient, bot: Bo
 # ---- messages ------------------------------------------------------------------------------
 
 
-async def test_edit_delete_and_not_modified(emu: EmulatorClient, bot: Bot) -> None:
+async def test_edit_delete_and_not_modified(emu: EmulatorClient, ptb_bot: Bot) -> None:
     emu.register(ADA)
     kb = InlineKeyboardMarkup([[InlineKeyboardButton("Snooze", callback_data="snooze")]])
-    msg = await bot.send_message(ADA.id, "Drink water", reply_markup=kb)
+    msg = await ptb_bot.send_message(ADA.id, "Drink water", reply_markup=kb)
     assert msg.message_id == 1 and msg.edit_date is None
-    edited = await bot.edit_message_text(
+    edited = await ptb_bot.edit_message_text(
         "Drink water ✅", chat_id=ADA.id, message_id=1, reply_markup=kb
     )
     assert edited.text == "Drink water ✅" and edited.edit_date is not None
     with pytest.raises(BadRequest, match="exactly the same as a current content and reply markup"):
-        await bot.edit_message_text(
+        await ptb_bot.edit_message_text(
             "Drink water ✅", chat_id=ADA.id, message_id=1, reply_markup=kb
         )
-    stripped = await bot.edit_message_reply_markup(chat_id=ADA.id, message_id=1)
+    stripped = await ptb_bot.edit_message_reply_markup(chat_id=ADA.id, message_id=1)
     assert stripped.reply_markup is None
     [stored] = emu.messages(ADA.id)
     assert stored["text"] == "Drink water ✅" and "reply_markup" not in stored
-    second = await bot.send_message(
+    second = await ptb_bot.send_message(
         ADA.id, "menu", reply_markup=ReplyKeyboardMarkup([["/pause", "/resume"]])
     )
     assert second.message_id == 2 and second.reply_markup is None  # only inline ones come back
-    await bot.send_message(
+    await ptb_bot.send_message(
         ADA.id, "bye", reply_markup=ReplyKeyboardRemove(), reply_to_message_id=2
     )
-    assert await bot.delete_message(ADA.id, 1)
+    assert await ptb_bot.delete_message(ADA.id, 1)
     with pytest.raises(BadRequest, match="Message to delete not found"):
-        await bot.delete_message(ADA.id, 1)
+        await ptb_bot.delete_message(ADA.id, 1)
     assert [m["message_id"] for m in emu.messages(ADA.id)] == [2, 3]
     assert emu.messages(ADA.id)[1]["reply_to_message"]["message_id"] == 2
 
 
 async def test_message_ids_are_per_chat_and_shared_with_users(
-    emu: EmulatorClient, bot: Bot
+    emu: EmulatorClient, ptb_bot: Bot
 ) -> None:
     emu.send_text(ADA, "hi")
     emu.register(BOB)
-    assert (await bot.send_message(ADA.id, "a")).message_id == 2
-    assert (await bot.send_message(BOB.id, "b")).message_id == 1
+    assert (await ptb_bot.send_message(ADA.id, "a")).message_id == 2
+    assert (await ptb_bot.send_message(BOB.id, "b")).message_id == 1
     group = emu.send_text(BOB, "/start@reminder_test_bot", chat_id=-100200)
     assert group["message"]["chat"]["type"] == "group"
     assert group["message"]["entities"] == [{"type": "bot_command", "offset": 0, "length": 24}]
-    assert (await bot.send_message(-100200, "g")).chat.type == "group"
+    assert (await ptb_bot.send_message(-100200, "g")).chat.type == "group"
 
 
-async def test_blocked_user_gives_forbidden(emu: EmulatorClient, bot: Bot) -> None:
+async def test_blocked_user_gives_forbidden(emu: EmulatorClient, ptb_bot: Bot) -> None:
     emu.register(ADA)
     emu.block(ADA.id)
     with pytest.raises(Forbidden, match="bot was blocked by the user"):
-        await bot.send_message(ADA.id, "hello?")
+        await ptb_bot.send_message(ADA.id, "hello?")
     resp = api(emu, "sendMessage", data={"chat_id": ADA.id, "text": "x"})
     assert resp.status_code == 403
     assert resp.json()["description"] == "Forbidden: bot was blocked by the user"
-    [update] = await bot.get_updates()
+    [update] = await ptb_bot.get_updates()
     assert update.my_chat_member.new_chat_member.status == "kicked"
     emu.unblock(ADA.id)
-    assert (await bot.send_message(ADA.id, "welcome back")).text == "welcome back"
+    assert (await ptb_bot.send_message(ADA.id, "welcome back")).text == "welcome back"
 
 
-async def test_commands_are_keyed_by_scope_and_language(emu: EmulatorClient, bot: Bot) -> None:
+async def test_commands_are_keyed_by_scope_and_language(emu: EmulatorClient, ptb_bot: Bot) -> None:
     from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 
-    assert await bot.set_my_commands([BotCommand("start", "Start"), BotCommand("pause", "Pause")])
-    assert await bot.set_my_commands([BotCommand("start", "Los")], language_code="de")
+    assert await ptb_bot.set_my_commands(
+        [BotCommand("start", "Start"), BotCommand("pause", "Pause")]
+    )
+    assert await ptb_bot.set_my_commands([BotCommand("start", "Los")], language_code="de")
     private = BotCommandScopeAllPrivateChats()
-    assert await bot.set_my_commands([BotCommand("help", "Help")], scope=private)
-    assert [c.command for c in await bot.get_my_commands()] == ["start", "pause"]
-    assert [c.description for c in await bot.get_my_commands(language_code="de")] == ["Los"]
-    assert [c.command for c in await bot.get_my_commands(scope=private)] == ["help"]
-    assert await bot.get_my_commands(scope=BotCommandScopeChat(ADA.id)) == ()
-    assert await bot.delete_my_commands(language_code="de")
-    assert await bot.get_my_commands(language_code="de") == ()
+    assert await ptb_bot.set_my_commands([BotCommand("help", "Help")], scope=private)
+    assert [c.command for c in await ptb_bot.get_my_commands()] == ["start", "pause"]
+    assert [c.description for c in await ptb_bot.get_my_commands(language_code="de")] == ["Los"]
+    assert [c.command for c in await ptb_bot.get_my_commands(scope=private)] == ["help"]
+    assert await ptb_bot.get_my_commands(scope=BotCommandScopeChat(ADA.id)) == ()
+    assert await ptb_bot.delete_my_commands(language_code="de")
+    assert await ptb_bot.get_my_commands(language_code="de") == ()
 
 
-async def test_photo_and_document_upload(emu: EmulatorClient, bot: Bot) -> None:
+async def test_photo_and_document_upload(emu: EmulatorClient, ptb_bot: Bot) -> None:
     emu.register(ADA)
     image = png(4, 3)
-    photo_msg = await bot.send_photo(ADA.id, image, caption="<b>chart</b>", parse_mode="HTML")
+    photo_msg = await ptb_bot.send_photo(ADA.id, image, caption="<b>chart</b>", parse_mode="HTML")
     [size] = photo_msg.photo
     assert (size.width, size.height, size.file_size) == (4, 3, len(image))
     assert photo_msg.caption == "chart" and photo_msg.caption_entities[0].type == "bold"
-    doc_msg = await bot.send_document(ADA.id, b"a,b\n1,2\n", filename="export.csv")
+    doc_msg = await ptb_bot.send_document(ADA.id, b"a,b\n1,2\n", filename="export.csv")
     assert doc_msg.document.file_name == "export.csv"
     [call] = emu.calls(method="sendDocument")
     [upload] = call["files"]
     assert (upload["field"], upload["name"], upload["size"]) == ("document", "export.csv", 8)
     assert emu.file_bytes(doc_msg.document.file_id) == b"a,b\n1,2\n"
     assert emu.file_bytes(size.file_id) == image
-    tg_file = await bot.get_file(size.file_id)
+    tg_file = await ptb_bot.get_file(size.file_id)
     assert tg_file.file_path and tg_file.file_size == len(image)
     assert bytes(await tg_file.download_as_bytearray()) == image
-    again = await bot.send_photo(ADA.id, size.file_id)  # re-send by file_id
+    again = await ptb_bot.send_photo(ADA.id, size.file_id)  # re-send by file_id
     assert again.photo[0].file_unique_id == size.file_unique_id
 
 
 # ---- callback queries ----------------------------------------------------------------------
 
 
-async def test_callback_query_by_text_and_data(emu: EmulatorClient, bot: Bot) -> None:
+async def test_callback_query_by_text_and_data(emu: EmulatorClient, ptb_bot: Bot) -> None:
     emu.register(ADA)
     kb = InlineKeyboardMarkup(
         [[InlineKeyboardButton("Done", callback_data="done:1"),
           InlineKeyboardButton("Docs", url="https://example.org")]]
     )  # fmt: skip
-    msg = await bot.send_message(ADA.id, "Stretch now", reply_markup=kb)
+    msg = await ptb_bot.send_message(ADA.id, "Stretch now", reply_markup=kb)
     update = emu.press_button(ADA, msg.message_id, text="Done")
     assert update["callback_query"]["data"] == "done:1"
     with pytest.raises(EmulatorError, match="no callback button"):
@@ -551,7 +555,7 @@ async def test_callback_query_by_text_and_data(emu: EmulatorClient, bot: Bot) ->
         emu.press_button(ADA, msg.message_id, data="nope")
     forced = emu.press_button(ADA, msg.message_id, data="nope", force=True)
     assert forced["callback_query"]["data"] == "nope"
-    [u1, u2] = await bot.get_updates()
+    [u1, u2] = await ptb_bot.get_updates()
     assert u1.callback_query.message.message_id == msg.message_id
     assert await u1.callback_query.answer("Noted")
     with pytest.raises(BadRequest, match="(?i)query is too old"):
@@ -564,13 +568,13 @@ async def test_callback_query_by_text_and_data(emu: EmulatorClient, bot: Bot) ->
 # ---- rate limits ---------------------------------------------------------------------------
 
 
-async def test_per_chat_rate_limit_gives_retry_after(emu: EmulatorClient, bot: Bot) -> None:
+async def test_per_chat_rate_limit_gives_retry_after(emu: EmulatorClient, ptb_bot: Bot) -> None:
     emu.register(ADA)
     emu.set_limits(per_chat_rate=1, per_chat_burst=3)
     for i in range(3):
-        await bot.send_message(ADA.id, f"burst {i}")
+        await ptb_bot.send_message(ADA.id, f"burst {i}")
     with pytest.raises(RetryAfter) as err:
-        await bot.send_message(ADA.id, "one too many")
+        await ptb_bot.send_message(ADA.id, "one too many")
     assert err.value.retry_after.total_seconds() == 1
     resp = api(emu, "sendMessage", data={"chat_id": ADA.id, "text": "raw"})
     assert resp.status_code == 429
@@ -581,7 +585,7 @@ async def test_per_chat_rate_limit_gives_retry_after(emu: EmulatorClient, bot: B
         "description": "Too Many Requests: retry after 1",
         "parameters": {"retry_after": 1},
     }
-    assert await bot.send_chat_action(ADA.id, "typing")  # not a message: not limited
+    assert await ptb_bot.send_chat_action(ADA.id, "typing")  # not a message: not limited
     statuses = [c["status"] for c in emu.calls(method="sendMessage", chat_id=ADA.id)]
     assert statuses == [200, 200, 200, 429, 429]
 
@@ -595,7 +599,7 @@ async def test_per_chat_rate_limit_gives_retry_after(emu: EmulatorClient, bot: B
 )
 async def test_global_and_group_limits(
     emu: EmulatorClient,
-    bot: Bot,
+    ptb_bot: Bot,
     limits: dict[str, float],
     chats: list[int],
     sends: int,
@@ -607,9 +611,9 @@ async def test_global_and_group_limits(
     emu.send_text(ADA, "hi", chat_id=-5)
     emu.set_limits(**limits)
     for i in range(sends - 1):
-        await bot.send_message(chats[i % len(chats)], "ok")
+        await ptb_bot.send_message(chats[i % len(chats)], "ok")
     with pytest.raises(RetryAfter) as err:
-        await bot.send_message(chats[(sends - 1) % len(chats)], "limited")
+        await ptb_bot.send_message(chats[(sends - 1) % len(chats)], "limited")
     assert err.value.retry_after.total_seconds() == expected_retry
 
 
