@@ -25,6 +25,7 @@ from reminder_bot.i18n import N_, _
 from reminder_bot.parsing import (
     ParseError,
     describe_rule,
+    parse_habit,
     parse_pause,
     parse_quiet,
     parse_rule,
@@ -33,7 +34,7 @@ from reminder_bot.parsing import (
     zone_from_name,
 )
 from reminder_bot.presets import Preset
-from reminder_bot.schedule import HABITS, next_window_start
+from reminder_bot.schedule import HABITS, Rule, next_window_start
 from reminder_bot.store import Store, User, format_quiet
 
 log = logging.getLogger(__name__)
@@ -106,16 +107,30 @@ def command(func: Handler) -> Handler:
             try:
                 await func(update, context)
             except ParseError as error:
-                await reply(update, bad_input(error))
+                await reply(update, bad_input(error, command_word(update)))
 
     return wrapper
 
 
-def bad_input(error: ParseError) -> str:
+def command_word(update: Update) -> str | None:
+    """``/schedule`` for ``/schedule@reminder_bot move off``; None for a button press."""
+    if update.callback_query is not None or update.effective_message is None:
+        return None
+    words = (update.effective_message.text or "").split()
+    if not words or not words[0].startswith("/"):
+        return None
+    return words[0].split("@")[0]
+
+
+def bad_input(error: ParseError, command: str | None) -> str:
+    """What was wrong, then one complete example of the right form."""
+    example = error.example
+    if command and not example.startswith("/"):
+        example = f"{command} {example}"
     return (
-        f"⚠️ {html.escape(error.message)}\n"
+        f"⚠️ {html.escape(error.message[:1].upper() + error.message[1:], quote=False)}\n"
         + _("For example:")
-        + f" <code>{html.escape(error.example)}</code>"
+        + f" <code>{html.escape(example, quote=False)}</code>"
     )
 
 
@@ -255,13 +270,27 @@ async def schedule_command(update: Update, context: Context) -> None:
         return
     args = argument_text(update)
     if args:
-        habit, rule = parse_schedule_command(args)
+        habit, rule = parse_schedule_rule(args)
         await svc.store.run(svc.store.set_rule, user.id, habit, rule, svc.clock.now())
         svc.dispatcher.kick()
         head = _("{habit}: {rule}.").format(habit=habit_label(habit), rule=describe_rule(rule))
         await reply(update, f"✅ {head}\n{await first_due_line(svc, user)}")
         return
     await reply(update, await schedule_overview(svc, user))
+
+
+def parse_schedule_rule(args: str) -> tuple[str, Rule]:
+    """parse_schedule_command, with every example naming a habit so it is a whole command."""
+    try:
+        return parse_schedule_command(args)
+    except ParseError as error:
+        if error.example.split()[0] in HABITS:
+            raise
+        try:
+            habit = parse_habit(args.split()[0])
+        except ParseError:
+            habit = "move"
+        raise ParseError(error.message, f"{habit} {error.example}") from None
 
 
 async def schedule_overview(svc: Services, user: User) -> str:

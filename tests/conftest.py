@@ -94,7 +94,7 @@ class BotHarness:
         return await self.reply(user.id)
 
     async def reply(
-        self, chat_id: int, method: str = "sendMessage", timeout: float = 10.0
+        self, chat_id: int | None, method: str = "sendMessage", timeout: float = 10.0
     ) -> dict[str, Any]:
         calls = await self.wait_calls(method, chat_id=chat_id, count=1, timeout=timeout)
         return calls[0]
@@ -141,6 +141,9 @@ class BotHarness:
 
 @pytest.fixture
 async def bot(emulator: EmulatorClient, tmp_path: Path) -> AsyncIterator[BotHarness]:
+    # Telegram's own limits scaled up 20x, in step with the bot's settings in bot_config, so
+    # tests run fast; the emulator still answers 429 if the bot outpaces them.
+    emulator.set_limits(per_chat_rate=20, per_chat_burst=3, global_rate=600, global_burst=30)
     harness = BotHarness(emulator.url, tmp_path / "bot.sqlite3", MONDAY_0700_UTC)
     await harness.start()
     yield harness
