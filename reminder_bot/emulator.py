@@ -2656,7 +2656,7 @@ class EmulatorThread:
 def banner(url: str) -> str:
     return (
         f"Telegram Bot API emulator listening on {url}\n"
-        f"  point the bot at it:  TELEGRAM_API_URL={url}/bot\n"
+        f"  point the bot at it:  TELEGRAM_API_URL={url}\n"
         f"  bot API:              curl {url}/bot123456:TEST/getMe\n"
         f"  a user writes:        curl -X POST {url}/_emulator/inject/message -d "
         '\'{"user": {"id": 1001, "first_name": "Ada"}, "text": "/start"}\'\n'

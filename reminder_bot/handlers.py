@@ -50,9 +50,16 @@ HABIT_LABELS = {
 
 # Offered as buttons by /start and /timezone; anything else is typed (/timezone Asia/Tokyo).
 COMMON_ZONES = (
-    "Europe/London", "Europe/Berlin", "Europe/Madrid", "America/New_York",
-    "America/Chicago", "America/Los_Angeles", "America/Sao_Paulo", "Asia/Kolkata",
-    "Asia/Tokyo", "Australia/Sydney",
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Australia/Sydney",
 )
 
 # (command, menu description); /help and Telegram's menu are both built from this list.
@@ -139,7 +146,10 @@ async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None =
     if message is None:
         return
     await message.reply_text(
-        text, parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False,
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        do_quote=False,
         disable_web_page_preview=True,
     )
 
@@ -194,7 +204,10 @@ async def first_due_line(svc: Services, user: User) -> str:
 
 def zone_keyboard() -> InlineKeyboardMarkup:
     rows = [
-        [InlineKeyboardButton(zone, callback_data=f"tz:{zone}") for zone in COMMON_ZONES[i : i + 2]]
+        [
+            InlineKeyboardButton(zone, callback_data=f"tz:{zone}")
+            for zone in COMMON_ZONES[i : i + 2]
+        ]
         for i in range(0, len(COMMON_ZONES), 2)
     ]
     return InlineKeyboardMarkup(rows)
@@ -218,8 +231,14 @@ async def start(update: Update, context: Context) -> None:
     assert tg_user is not None and chat is not None
     preset = svc.presets[svc.config.default_preset]
     user, created = await svc.store.run(
-        svc.store.start_user, tg_user.id, chat.id, tg_user.first_name, tg_user.language_code,
-        svc.config.timezone, preset, svc.clock.now(),
+        svc.store.start_user,
+        tg_user.id,
+        chat.id,
+        tg_user.first_name,
+        tg_user.language_code,
+        svc.config.timezone,
+        preset,
+        svc.clock.now(),
     )
     svc.dispatcher.kick()
     name = html.escape(tg_user.first_name or "")
@@ -242,8 +261,10 @@ async def start(update: Update, context: Context) -> None:
     relief = _("Back hurting right now? /relief. When to see a doctor: /redflags.")
     text = "\n\n".join([intro, setup, await first_due_line(svc, user), relief])
     buttons = [
-        [InlineKeyboardButton("🌍 " + _("Time zone"), callback_data="menu:timezone"),
-         InlineKeyboardButton("📋 " + _("Schedule presets"), callback_data="menu:preset")]
+        [
+            InlineKeyboardButton("🌍 " + _("Time zone"), callback_data="menu:timezone"),
+            InlineKeyboardButton("📋 " + _("Schedule presets"), callback_data="menu:preset"),
+        ]
     ]
     await reply(update, text, InlineKeyboardMarkup(buttons))
 
@@ -349,8 +370,10 @@ async def set_timezone(svc: Services, user: User, zone: str) -> str:
     local = svc.clock.now().astimezone(zone_from_name(zone))
     return "\n".join(
         [
-            _("✅ Time zone set to <b>{zone}</b> (your time now: {time}). Your nudges keep their "
-              "local times.").format(zone=html.escape(zone), time=f"{local:%H:%M}"),
+            _(
+                "✅ Time zone set to <b>{zone}</b> (your time now: {time}). "
+                "Your nudges keep their local times."
+            ).format(zone=html.escape(zone), time=f"{local:%H:%M}"),
             await first_due_line(svc, updated),
         ]
     )
@@ -382,8 +405,10 @@ def preset_list(svc: Services, user: User) -> str:
     lines = [_("<b>Schedule presets</b>")]
     for name in sorted(svc.presets):
         marker = " ✅" if name == user.preset else ""
-        lines.append(f"\n<b>{html.escape(name)}</b>{marker}: "
-                     f"{html.escape(_(svc.presets[name].description))}")
+        lines.append(
+            f"\n<b>{html.escape(name)}</b>{marker}: "
+            f"{html.escape(_(svc.presets[name].description))}"
+        )
     lines.append("\n" + _("Apply one with a button or <code>/preset gentle</code>."))
     return "\n".join(lines)
 
@@ -393,8 +418,10 @@ async def apply_preset(svc: Services, user: User, preset: Preset) -> str:
     svc.dispatcher.kick()
     updated = await svc.store.run(svc.store.get_user, user.id)
     assert updated is not None
-    return _("✅ Preset <b>{name}</b> applied.").format(name=html.escape(preset.name)) + "\n\n" + (
-        await schedule_overview(svc, updated)
+    return (
+        _("✅ Preset <b>{name}</b> applied.").format(name=html.escape(preset.name))
+        + "\n\n"
+        + (await schedule_overview(svc, updated))
     )
 
 
@@ -408,17 +435,27 @@ async def quiet_command(update: Update, context: Context) -> None:
     args = argument_text(update)
     if not args:
         current = format_quiet(user.quiet)
-        text = (_("Quiet hours: {quiet}.").format(quiet=current) if current
-                else _("You have no quiet hours."))
-        text += "\n" + _("Set them with <code>/quiet 22:00-07:00</code>, or turn them off with "
-                         "<code>/quiet off</code>.")
+        text = (
+            _("Quiet hours: {quiet}.").format(quiet=current)
+            if current
+            else _("You have no quiet hours.")
+        )
+        text += "\n" + _(
+            "Set them with <code>/quiet 22:00-07:00</code>, or turn them off with "
+            "<code>/quiet off</code>."
+        )
         await reply(update, text)
         return
     quiet = parse_quiet(args)
     await svc.store.run(svc.store.set_quiet, user.id, quiet, svc.clock.now())
     svc.dispatcher.kick()
-    head = (_("✅ Quiet hours set: {quiet}. Nothing is sent in them.").format(
-        quiet=format_quiet(quiet)) if quiet else _("✅ Quiet hours turned off."))
+    head = (
+        _("✅ Quiet hours set: {quiet}. Nothing is sent in them.").format(
+            quiet=format_quiet(quiet)
+        )
+        if quiet
+        else _("✅ Quiet hours turned off.")
+    )
     await reply(update, head + "\n" + await first_due_line(svc, user))
 
 
@@ -433,7 +470,9 @@ async def pause_command(update: Update, context: Context) -> None:
     rows = await svc.store.run(svc.store.schedules, user.id)
     rules = {habit: parse_rule(row.rule_text) for habit, row in rows.items()}
     default_until = next_window_start(rules, user.zone, now, user.quiet) or now + timedelta(days=1)
-    until = parse_pause(argument_text(update), zone=user.zone, now=now, default_until=default_until)
+    until = parse_pause(
+        argument_text(update), zone=user.zone, now=now, default_until=default_until
+    )
     await svc.store.run(svc.store.set_pause, user.id, until, now)
     svc.dispatcher.kick()
     updated = await svc.store.run(svc.store.get_user, user.id)
@@ -471,8 +510,13 @@ async def stop_command(update: Update, context: Context) -> None:
         return
     await svc.store.run(svc.store.deactivate, user.id, "stopped", svc.clock.now())
     svc.dispatcher.kick()
-    await reply(update, _("⏹ Stopped. I won't send any more nudges. Your settings are kept: "
-                          "/start turns nudges back on, /forget deletes your data."))
+    await reply(
+        update,
+        _(
+            "⏹ Stopped. I won't send any more nudges. Your settings are kept: "
+            "/start turns nudges back on, /forget deletes your data."
+        ),
+    )
 
 
 @command
@@ -482,11 +526,18 @@ async def forget_command(update: Update, context: Context) -> None:
     if user is None:
         return
     buttons = InlineKeyboardMarkup(
-        [[InlineKeyboardButton("🗑 " + _("Yes, delete everything"), callback_data="forget:yes"),
-          InlineKeyboardButton(_("Cancel"), callback_data="forget:no")]]
+        [
+            [
+                InlineKeyboardButton(
+                    "🗑 " + _("Yes, delete everything"), callback_data="forget:yes"
+                ),
+                InlineKeyboardButton(_("Cancel"), callback_data="forget:no"),
+            ]
+        ]
     )
-    await reply(update, _("This deletes your settings, schedule and history for good. Sure?"),
-                buttons)
+    await reply(
+        update, _("This deletes your settings, schedule and history for good. Sure?"), buttons
+    )
 
 
 @command
@@ -514,21 +565,32 @@ async def user_emergency_number(update: Update, context: Context) -> str | None:
 async def unknown_command(update: Update, context: Context) -> None:
     """Answer a command we don't have."""
     word = (update.effective_message.text or "").split()[0] if update.effective_message else ""
-    await reply(update, _("I don't know the command {command}. /help lists what I can do.").format(
-        command=html.escape(word.split("@")[0])))
+    await reply(
+        update,
+        _("I don't know the command {command}. /help lists what I can do.").format(
+            command=html.escape(word.split("@")[0])
+        ),
+    )
 
 
 @command
 async def plain_text(update: Update, context: Context) -> None:
     """Point free text at the commands."""
-    await reply(update, _("I only understand commands. /help lists them; /relief helps with a "
-                          "back spasm right now."))
+    await reply(
+        update,
+        _(
+            "I only understand commands. /help lists them; /relief helps with a "
+            "back spasm right now."
+        ),
+    )
 
 
 async def group_chat(update: Update, context: Context) -> None:
     """Reminders are personal: point group members to a private chat."""
     with i18n.language(update.effective_user.language_code if update.effective_user else None):
-        await reply(update, _("I work in private chats only: open a chat with me and send /start."))
+        await reply(
+            update, _("I work in private chats only: open a chat with me and send /start.")
+        )
 
 
 # ----- buttons -------------------------------------------------------------------------------
@@ -542,8 +604,11 @@ async def button(update: Update, context: Context) -> None:
     data = query.data or ""
     kind, _sep, value = data.partition(":")
     routes: dict[str, Callable[[Update, Context, str], Awaitable[None]]] = {
-        "n": nudge_button, "tz": timezone_button, "preset": preset_button,
-        "forget": forget_button, "menu": menu_button,
+        "n": nudge_button,
+        "tz": timezone_button,
+        "preset": preset_button,
+        "forget": forget_button,
+        "menu": menu_button,
     }
     route = routes.get(kind)
     if route is None:
@@ -565,14 +630,20 @@ async def nudge_button(update: Update, context: Context, value: str) -> None:
     delivery_id = int(delivery_text)
     existing = await svc.store.run(svc.store.get_delivery, delivery_id)
     chat = update.effective_chat
-    if existing is None or existing.user_id != update.effective_user.id or (
-        chat is not None and existing.chat_id != chat.id
+    if (
+        existing is None
+        or existing.user_id != update.effective_user.id
+        or (chat is not None and existing.chat_id != chat.id)
     ):
         await query.answer(_("This reminder isn't yours."), show_alert=True)
         return
     now = svc.clock.now()
     delivery = await svc.store.run(
-        svc.store.record_action, delivery_id, update.effective_user.id, actions[action], now,
+        svc.store.record_action,
+        delivery_id,
+        update.effective_user.id,
+        actions[action],
+        now,
         SNOOZE,
     )
     if delivery is None:
@@ -594,7 +665,8 @@ async def nudge_button(update: Update, context: Context, value: str) -> None:
     message = query.message
     original = message.text_html if message is not None and hasattr(message, "text_html") else ""
     await query.edit_message_text(
-        f"{original}\n\n<i>{html.escape(status)}</i>", parse_mode=ParseMode.HTML,
+        f"{original}\n\n<i>{html.escape(status)}</i>",
+        parse_mode=ParseMode.HTML,
         reply_markup=None,
     )
 
@@ -636,8 +708,11 @@ async def menu_button(update: Update, context: Context, value: str) -> None:
     if user is None:
         return
     if value == "timezone":
-        await reply(update, _("Pick your time zone, or type it: <code>/timezone Asia/Tokyo</code>"),
-                    zone_keyboard())
+        await reply(
+            update,
+            _("Pick your time zone, or type it: <code>/timezone Asia/Tokyo</code>"),
+            zone_keyboard(),
+        )
     else:
         await reply(update, preset_list(svc, user), preset_keyboard(svc.presets))
 

@@ -238,7 +238,7 @@ class Store:
         preset: Preset,
         now: datetime,
     ) -> tuple[User, bool]:
-        """Register a new user with ``preset`` active, or reactivate one; return (user, created)."""
+        """Register a user with ``preset`` active, or reactivate one; return (user, created)."""
         epoch = to_epoch(now)
         with self.db.atomic():
             existing = self.get_user(user_id)
@@ -409,60 +409,100 @@ class Store:
                 )
             )
             for row in rows:
-                zone = zone_from_name(row["timezone"])
-                quiet = parse_quiet(row["quiet"]) if row["quiet"] else None
-                slot = from_epoch(row["next_due"])
-                if now - slot > catch_up:
-                    status = "missed"
-                elif slot_is_quiet(now.astimezone(zone).time(), quiet):
-                    status = "quiet"
-                else:
-                    status = "queued"
-                nudge_id = self._next_nudge(row["user_id"], row["habit"]) if status == "queued" else None
-                if status == "queued":
-                    # Only the newest slot of a habit is worth resending after a crash.
-                    self.db.execute(
-                        "update deliveries set status = 'superseded' where user_id = ? and "
-                        "habit = ? and status = 'queued'",
-                        [row["user_id"], row["habit"]],
-                    )
-                cursor = self.db.execute(
-                    """
-                    insert or ignore into deliveries
-                        (user_id, chat_id, habit, slot, nudge_id, status, queued_at, attempts)
-                    values (?, ?, ?, ?, ?, ?, ?, 0)
-                    """,
-                    [row["user_id"], row["chat_id"], row["habit"], row["next_due"], nudge_id,
-                     status, epoch_now],
-                )
-                paused = from_epoch(row["paused_until"]) if row["paused_until"] else None
-                following = next_occurrence(
-                    parse_rule(row["rule"]), zone, max(now, slot), quiet=quiet,
-                    paused_until=paused,
-                )
-                self.db.execute(
-                    "update schedules set next_due = ? where user_id = ? and habit = ?",
-                    [to_epoch(following) if following else None, row["user_id"], row["habit"]],
-                )
-                if status != "queued":
-                    logged += 1
-                elif cursor.rowcount:
-                    to_send.append(
-                        Delivery(
-                            id=cursor.lastrowid or 0,
-                            user_id=row["user_id"],
-                            chat_id=row["chat_id"],
-                            habit=row["habit"],
-                            slot=slot,
-                            nudge_id=nudge_id,
-                            status="queued",
-                            message_id=None,
-                            snooze_due=None,
-                            language=row["language"] or "en",
-                            timezone=row["timezone"],
-                        )
-                    )
+                delivery, was_logged = self._claim_row(row, now, catch_up)
+                logged += was_logged
+                if delivery is not None:
+                    to_send.append(delivery)
         return to_send, logged
+
+    def _claim_row(
+        self, row: Mapping[str, Any], now: datetime, catch_up: timedelta
+    ) -> tuple[Delivery | None, int]:
+        """Log one due schedule row and advance it; return the delivery to send, if any, and
+        how many slots were logged without sending."""
+        user_id, habit = row["user_id"], row["habit"]
+        zone = zone_from_name(row["timezone"])
+        quiet = parse_quiet(row["quiet"]) if row["quiet"] else None
+        paused = from_epoch(row["paused_until"]) if row["paused_until"] else None
+        rule = parse_rule(row["rule"])
+        slot = from_epoch(row["next_due"])
+        logged = 0
+        if now - slot > catch_up:
+            # Down past the catch-up window: log the slot as missed, and of all the slots
+            # since, keep at most the latest one, and only if it is recent enough.
+            self._log_slot(row, slot, "missed", None, now)
+            logged += 1
+            recent = None
+            candidate = next_occurrence(
+                rule, zone, now - catch_up, quiet=quiet, paused_until=paused
+            )
+            while candidate is not None and candidate <= now:
+                recent = candidate
+                candidate = next_occurrence(
+                    rule, zone, candidate, quiet=quiet, paused_until=paused
+                )
+            slot = recent or slot
+        delivery = None
+        if now - slot <= catch_up:
+            if slot_is_quiet(now.astimezone(zone).time(), quiet):
+                self._log_slot(row, slot, "quiet", None, now)
+                logged += 1
+            else:
+                # Only the newest slot of a habit is worth resending after a crash.
+                self.db.execute(
+                    "update deliveries set status = 'superseded' where user_id = ? and "
+                    "habit = ? and status = 'queued'",
+                    [user_id, habit],
+                )
+                nudge_id = self._next_nudge(user_id, habit)
+                delivery_id = self._log_slot(row, slot, "queued", nudge_id, now)
+                if delivery_id is not None:
+                    delivery = Delivery(
+                        id=delivery_id,
+                        user_id=user_id,
+                        chat_id=row["chat_id"],
+                        habit=habit,
+                        slot=slot,
+                        nudge_id=nudge_id,
+                        status="queued",
+                        message_id=None,
+                        snooze_due=None,
+                        language=row["language"] or "en",
+                        timezone=row["timezone"],
+                    )
+        following = next_occurrence(rule, zone, max(now, slot), quiet=quiet, paused_until=paused)
+        self.db.execute(
+            "update schedules set next_due = ? where user_id = ? and habit = ?",
+            [to_epoch(following) if following else None, user_id, habit],
+        )
+        return delivery, logged
+
+    def _log_slot(
+        self,
+        row: Mapping[str, Any],
+        slot: datetime,
+        status: str,
+        nudge_id: str | None,
+        now: datetime,
+    ) -> int | None:
+        """Insert the slot's delivery row; None if the slot was already logged (never twice)."""
+        cursor = self.db.execute(
+            """
+            insert or ignore into deliveries
+                (user_id, chat_id, habit, slot, nudge_id, status, queued_at, attempts)
+            values (?, ?, ?, ?, ?, ?, ?, 0)
+            """,
+            [
+                row["user_id"],
+                row["chat_id"],
+                row["habit"],
+                to_epoch(slot),
+                nudge_id,
+                status,
+                to_epoch(now),
+            ],
+        )
+        return cursor.lastrowid if cursor.rowcount else None
 
     def _next_nudge(self, user_id: int, habit: str) -> str | None:
         ids = self.nudge_ids.get(habit)
@@ -519,15 +559,23 @@ class Store:
     def mark_sent(self, delivery_id: int, message_id: int, now: datetime, attempts: int) -> None:
         self.db["deliveries"].update(
             delivery_id,
-            {"status": "sent", "message_id": message_id, "sent_at": to_epoch(now),
-             "attempts": attempts},
+            {
+                "status": "sent",
+                "message_id": message_id,
+                "sent_at": to_epoch(now),
+                "attempts": attempts,
+            },
         )
 
     def mark_resent(self, delivery_id: int, message_id: int, now: datetime) -> None:
         self.db["deliveries"].update(
             delivery_id,
-            {"status": "resent", "message_id": message_id, "snooze_due": None,
-             "sent_at": to_epoch(now)},
+            {
+                "status": "resent",
+                "message_id": message_id,
+                "snooze_due": None,
+                "sent_at": to_epoch(now),
+            },
         )
 
     def get_delivery(self, delivery_id: int) -> Delivery | None:

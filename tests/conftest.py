@@ -94,16 +94,16 @@ class BotHarness:
         return await self.reply(user.id)
 
     async def reply(
-        self, chat_id: int | None, method: str = "sendMessage", timeout: float = 10.0
+        self, chat_id: int | None, method: str = "sendMessage", within: float = 10.0
     ) -> dict[str, Any]:
-        calls = await self.wait_calls(method, chat_id=chat_id, count=1, timeout=timeout)
+        calls = await self.wait_calls(method, chat_id=chat_id, count=1, within=within)
         return calls[0]
 
     async def wait_calls(
-        self, method: str, *, chat_id: int | None = None, count: int = 1, timeout: float = 10.0
+        self, method: str, *, chat_id: int | None = None, count: int = 1, within: float = 10.0
     ) -> list[dict[str, Any]]:
         """Poll (without blocking the bot, which shares this loop) until calls arrive."""
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + within
         while True:
             calls = await self.client.calls(self.seq, method, chat_id)
             if len(calls) >= count:

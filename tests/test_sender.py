@@ -13,7 +13,7 @@ import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from reminder_bot.clock import ManualClock
-from reminder_bot.sender import NUDGE, REPLY, SendOptions, Sender, StaleError, backoff
+from reminder_bot.sender import NUDGE, REPLY, Sender, SendOptions, StaleError, backoff
 
 
 class Recorder:
@@ -115,10 +115,14 @@ async def test_one_busy_chat_does_not_starve_others() -> None:
     sender = Sender(global_rate=100, chat_rate=10)
     await sender.initialize()
     recorder = Recorder()
-    busy = [send(sender, recorder, 1, f"busy{i}", SendOptions(priority=NUDGE, due=0))
-            for i in range(10)]
-    others = [send(sender, recorder, chat, "other", SendOptions(priority=NUDGE, due=1))
-              for chat in range(2, 12)]
+    busy = [
+        send(sender, recorder, 1, f"busy{i}", SendOptions(priority=NUDGE, due=0))
+        for i in range(10)
+    ]
+    others = [
+        send(sender, recorder, chat, "other", SendOptions(priority=NUDGE, due=1))
+        for chat in range(2, 12)
+    ]
     await asyncio.gather(*busy, *others)
     labels = [label for _, _, label in recorder.calls]
     # Every other chat is served while the busy chat waits out its own per-chat interval:
