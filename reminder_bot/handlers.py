@@ -6,10 +6,10 @@ from __future__ import annotations
 import functools
 import html
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
@@ -96,7 +96,7 @@ def services(context: Context) -> Services:
     return result
 
 
-Handler: TypeAlias = Callable[[Update, Context], Awaitable[None]]
+Handler: TypeAlias = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
 def command(func: Handler) -> Handler:

@@ -35,7 +35,7 @@ migrations = Migrations("reminder_bot")
 
 @migrations(name="001_initial")
 def _initial(db: Database) -> None:
-    db["users"].create(
+    db.table("users").create(
         {
             "id": int,
             "chat_id": int,
@@ -54,14 +54,14 @@ def _initial(db: Database) -> None:
         not_null={"chat_id", "timezone", "active", "created_at", "updated_at"},
         defaults={"active": 1, "language": "en"},
     )
-    db["schedules"].create(
+    db.table("schedules").create(
         {"user_id": int, "habit": str, "rule": str, "next_due": int},
         pk=("user_id", "habit"),
         foreign_keys=[("user_id", "users", "id")],
         not_null={"rule"},
     )
-    db["schedules"].create_index(["next_due"], index_name="idx_schedules_next_due")
-    db["deliveries"].create(
+    db.table("schedules").create_index(["next_due"], index_name="idx_schedules_next_due")
+    db.table("deliveries").create(
         {
             "id": int,
             "user_id": int,
@@ -82,12 +82,12 @@ def _initial(db: Database) -> None:
         not_null={"user_id", "chat_id", "habit", "slot", "status", "queued_at"},
         defaults={"attempts": 0},
     )
-    db["deliveries"].create_index(
+    db.table("deliveries").create_index(
         ["user_id", "habit", "slot"], unique=True, index_name="idx_deliveries_slot"
     )
-    db["deliveries"].create_index(["status"], index_name="idx_deliveries_status")
-    db["deliveries"].create_index(["snooze_due"], index_name="idx_deliveries_snooze_due")
-    db["nudge_cycles"].create(
+    db.table("deliveries").create_index(["status"], index_name="idx_deliveries_status")
+    db.table("deliveries").create_index(["snooze_due"], index_name="idx_deliveries_snooze_due")
+    db.table("nudge_cycles").create(
         {"user_id": int, "habit": str, "seen": str, "last": str},
         pk=("user_id", "habit"),
         foreign_keys=[("user_id", "users", "id")],
@@ -243,7 +243,7 @@ class Store:
         with self.db.atomic():
             existing = self.get_user(user_id)
             if existing is None:
-                self.db["users"].insert(
+                self.db.table("users").insert(
                     {
                         "id": user_id,
                         "chat_id": chat_id,
@@ -260,7 +260,7 @@ class Store:
                 )
                 self._write_rules(user_id, preset.rules)
             else:
-                self.db["users"].update(
+                self.db.table("users").update(
                     user_id,
                     {
                         "chat_id": chat_id,
@@ -279,7 +279,7 @@ class Store:
         return user, existing is None
 
     def _write_rules(self, user_id: int, rules: Mapping[str, Any]) -> None:
-        self.db["schedules"].upsert_all(
+        self.db.table("schedules").upsert_all(
             [
                 {"user_id": user_id, "habit": habit, "rule": format_rule(rules[habit])}
                 for habit in HABITS
@@ -292,7 +292,7 @@ class Store:
         return {row["habit"]: row["rule"] for row in rows}
 
     def _update_user(self, user_id: int, now: datetime, **fields: Any) -> None:
-        self.db["users"].update(user_id, {**fields, "updated_at": to_epoch(now)})
+        self.db.table("users").update(user_id, {**fields, "updated_at": to_epoch(now)})
 
     def set_timezone(self, user_id: int, timezone: str, now: datetime) -> None:
         with self.db.atomic():
@@ -304,7 +304,7 @@ class Store:
 
     def set_rule(self, user_id: int, habit: str, rule: Any, now: datetime) -> None:
         with self.db.atomic():
-            self.db["schedules"].upsert(
+            self.db.table("schedules").upsert(
                 {"user_id": user_id, "habit": habit, "rule": format_rule(rule)},
                 pk=("user_id", "habit"),
             )
@@ -518,7 +518,7 @@ class Store:
         last = rows[0]["last"] if rows else None
         chosen, restarted = choose_nudge(ids, seen, last, self.rng)
         seen = [chosen] if restarted else [*seen, chosen]
-        self.db["nudge_cycles"].upsert(
+        self.db.table("nudge_cycles").upsert(
             {"user_id": user_id, "habit": habit, "seen": json.dumps(seen), "last": chosen},
             pk=("user_id", "habit"),
         )
@@ -554,10 +554,10 @@ class Store:
         return [_delivery_from_row(row) for row in rows]
 
     def mark(self, delivery_id: int, status: str, now: datetime, **fields: Any) -> None:
-        self.db["deliveries"].update(delivery_id, {"status": status, **fields})
+        self.db.table("deliveries").update(delivery_id, {"status": status, **fields})
 
     def mark_sent(self, delivery_id: int, message_id: int, now: datetime, attempts: int) -> None:
-        self.db["deliveries"].update(
+        self.db.table("deliveries").update(
             delivery_id,
             {
                 "status": "sent",
@@ -568,7 +568,7 @@ class Store:
         )
 
     def mark_resent(self, delivery_id: int, message_id: int, now: datetime) -> None:
-        self.db["deliveries"].update(
+        self.db.table("deliveries").update(
             delivery_id,
             {
                 "status": "resent",
@@ -600,7 +600,7 @@ class Store:
             fields: dict[str, Any] = {"status": action, "acted_at": to_epoch(now)}
             if action == "snoozed":
                 fields["snooze_due"] = to_epoch(now + snooze)
-            self.db["deliveries"].update(delivery_id, fields)
+            self.db.table("deliveries").update(delivery_id, fields)
         return self.get_delivery(delivery_id)
 
     def next_wake(self) -> datetime | None:
@@ -623,4 +623,4 @@ class Store:
         return {row["status"]: row["n"] for row in rows}
 
     def user_count(self) -> int:
-        return self.db["users"].count
+        return self.db.table("users").count

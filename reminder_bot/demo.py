@@ -1,0 +1,216 @@
+"""``reminder-bot demo``: the emulator and the real bot together, and a chat in the terminal.
+
+No token and no network: the bot talks HTTP to an emulator on loopback, and this module plays
+the user through the emulator's control interface. ``--speed N`` runs the bot's clock N times
+faster so a day of nudges plays in minutes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import html
+import os
+import re
+import signal
+import sys
+import tempfile
+import threading
+from contextlib import suppress
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from reminder_bot import app as bot_app
+from reminder_bot.clock import ScaledClock, SystemClock
+from reminder_bot.config import load
+from reminder_bot.emulator import start_emulator
+from reminder_bot.emulator_client import AsyncEmulatorClient, User
+from reminder_bot.parsing import zone_from_name
+
+DEMO_TOKEN = "123456:DEMO"
+DEMO_USER_ID = 1000
+SHOWN = ("sendMessage", "editMessageText", "answerCallbackQuery")
+
+
+def demo_user() -> User:
+    try:
+        name = getpass.getuser().title()
+    except (KeyError, OSError):
+        name = ""
+    language = (os.environ.get("LANG") or "en").split(".")[0].split("_")[0] or "en"
+    return User(id=DEMO_USER_ID, first_name=name or "You", language_code=language)
+
+
+def html_to_terminal(text: str, *, color: bool) -> str:
+    """Telegram HTML as terminal text: bold and italics as ANSI styles where supported."""
+    styles = {"b": "1", "strong": "1", "i": "3", "em": "3", "u": "4", "code": "36"}
+
+    def tag(match: re.Match[str]) -> str:
+        closing, name = match.group(1), match.group(2).lower()
+        if not color or name not in styles:
+            return ""
+        return "\033[0m" if closing else f"\033[{styles[name]}m"
+
+    return html.unescape(re.sub(r"<(/?)([a-zA-Z-]+)[^>]*>", tag, text))
+
+
+@dataclass
+class Terminal:
+    """Prints what the bot does in the user's chat and numbers every button."""
+
+    out: TextIO
+    color: bool
+    buttons: dict[int, tuple[int, str]] = field(default_factory=dict)
+
+    def line(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def bot_message(self, stamp: str, text: str, markup: dict[str, Any] | None, message_id: int):
+        self.line(f"\n[{stamp}] bot:")
+        for row in html_to_terminal(text, color=self.color).splitlines():
+            self.line(f"  {row}")
+        labels = []
+        for row in (markup or {}).get("inline_keyboard", []):
+            for button in row:
+                if "callback_data" not in button:
+                    continue
+                number = len(self.buttons) + 1
+                self.buttons[number] = (message_id, button["callback_data"])
+                labels.append(f"[{number}] {button['text']}")
+        if labels:
+            self.line("  " + "   ".join(labels))
+
+    def call(self, stamp: str, call: dict[str, Any]) -> None:
+        params, response = call["params"], call.get("response") or {}
+        if call["status"] != 200:
+            return  # a refused call (e.g. 429) is retried by the bot; show the retry only
+        if call["method"] == "sendMessage":
+            result = response.get("result", {})
+            self.bot_message(
+                stamp, params["text"], params.get("reply_markup"), result.get("message_id", 0)
+            )
+        elif call["method"] == "editMessageText":
+            last = html_to_terminal(params["text"], color=self.color).splitlines()[-1]
+            self.line(f"  (message updated: {last})")
+        elif call["method"] == "answerCallbackQuery" and params.get("text"):
+            self.line(f"  ↳ {params['text']}")
+
+
+def read_lines(queue: asyncio.Queue[str | None], loop: asyncio.AbstractEventLoop) -> None:
+    """Feed stdin lines to the event loop; a daemon thread, so a pending read never blocks exit."""
+    for line in sys.stdin:
+        loop.call_soon_threadsafe(queue.put_nowait, line)
+    loop.call_soon_threadsafe(queue.put_nowait, None)
+
+
+async def run(speed: float, timezone: str | None, database: str | None, out: TextIO) -> int:
+    emulator = await start_emulator()
+    workdir = None
+    if database is None:
+        workdir = tempfile.TemporaryDirectory(prefix="reminder-bot-demo-")
+        database = str(Path(workdir.name) / "demo.sqlite3")
+    env = {
+        "TELEGRAM_BOT_TOKEN": DEMO_TOKEN,
+        "TELEGRAM_API_URL": emulator.url,
+        "REMINDER_BOT_DATABASE": database,
+        "REMINDER_BOT_TIMEZONE": timezone or os.environ.get("REMINDER_BOT_TIMEZONE") or "UTC",
+        "REMINDER_BOT_CLOCK_SPEED": str(speed),
+    }
+    config = load(env)
+    clock = ScaledClock(speed) if speed != 1 else SystemClock()
+    application = bot_app.build_application(config, clock=clock)
+    await bot_app.start_in_loop(application)
+    client = AsyncEmulatorClient(emulator.url)
+    user = demo_user()
+    terminal = Terminal(out, color=out.isatty())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with suppress(NotImplementedError):
+            loop.add_signal_handler(sig, stop.set)
+
+    async def stamp() -> str:
+        svc = application.bot_data.get("services")
+        zone_name = config.timezone
+        if svc is not None:
+            stored = await svc.store.run(svc.store.get_user, user.id)
+            zone_name = stored.timezone if stored else zone_name
+        now: datetime = clock.now().astimezone(zone_from_name(zone_name))
+        return f"{now:%a %H:%M}"
+
+    async def show_bot() -> None:
+        seq = 0
+        while not stop.is_set():
+            calls = await client.calls(seq, None, None, wait=1.0)
+            for call in calls:
+                seq = max(seq, call["seq"])
+                if call["method"] in SHOWN and call.get("chat_id") in (user.id, None):
+                    terminal.call(await stamp(), call)
+
+    async def chat() -> None:
+        lines: asyncio.Queue[str | None] = asyncio.Queue()
+        threading.Thread(target=read_lines, args=(lines, loop), daemon=True).start()
+        while not stop.is_set():
+            line = await lines.get()
+            if line is None:
+                break
+            text = line.strip()
+            if not text:
+                continue
+            if text in ("/quit", "/exit"):
+                break
+            if text.isdigit():
+                pressed = terminal.buttons.get(int(text))
+                if pressed is None:
+                    terminal.line(f"  (no button {text}; buttons are numbered in [brackets])")
+                    continue
+                message_id, data = pressed
+                try:
+                    await client.press_button(user, message_id, data=data)
+                except AssertionError as error:
+                    terminal.line(f"  (that button is gone: {error})")
+                continue
+            await client.send_text(user, text)
+        stop.set()
+
+    speed_note = f", the bot's clock runs {speed:g}x faster" if speed != 1 else ""
+    terminal.line(
+        f"reminder-bot demo: you are {user.first_name} (user {user.id}) in a private chat with "
+        f"the bot, over a local Telegram emulator at {emulator.url}{speed_note}.\n"
+        "Type /start to begin and /help for the commands; type a number to press that button; "
+        "/quit or Ctrl-D leaves."
+    )
+    watcher = asyncio.create_task(show_bot())
+    reader = asyncio.create_task(chat())
+    await stop.wait()
+    reader.cancel()
+    await asyncio.sleep(0.3)  # let the last replies print
+    watcher.cancel()
+    await asyncio.gather(watcher, reader, return_exceptions=True)
+    await bot_app.stop_in_loop(application)
+    await client.aclose()
+    await emulator.stop()
+    if workdir is not None:
+        workdir.cleanup()
+    terminal.line("bye")
+    return 0
+
+
+def main(speed: float = 1.0, timezone: str | None = None, database: str | None = None) -> int:
+    if speed <= 0:
+        sys.stderr.write("reminder-bot demo: --speed must be a positive number, e.g. --speed 60\n")
+        return 2
+    if timezone is not None:
+        try:
+            ZoneInfo(timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            sys.stderr.write(
+                f"reminder-bot demo: --timezone {timezone!r} is not an IANA time zone; "
+                "use a name such as --timezone Europe/Berlin\n"
+            )
+            return 2
+    return asyncio.run(run(speed, timezone, database, sys.stdout))
