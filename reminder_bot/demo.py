@@ -16,9 +16,10 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -133,14 +134,16 @@ async def run(speed: float, timezone: str | None, database: str | None, out: Tex
         with suppress(NotImplementedError):
             loop.add_signal_handler(sig, stop.set)
 
-    async def stamp() -> str:
+    async def stamp(call: dict[str, Any]) -> str:
+        """The bot's local time when the call was made (its clock may run faster)."""
         svc = application.bot_data.get("services")
         zone_name = config.timezone
         if svc is not None:
             stored = await svc.store.run(svc.store.get_user, user.id)
             zone_name = stored.timezone if stored else zone_name
-        now: datetime = clock.now().astimezone(zone_from_name(zone_name))
-        return f"{now:%a %H:%M}"
+        real_delay = max(0.0, time.time() - float(call.get("time", time.time())))
+        then = clock.now() - timedelta(seconds=real_delay * speed)
+        return f"{then.astimezone(zone_from_name(zone_name)):%a %H:%M}"
 
     async def show_bot() -> None:
         seq = 0
@@ -149,7 +152,7 @@ async def run(speed: float, timezone: str | None, database: str | None, out: Tex
             for call in calls:
                 seq = max(seq, call["seq"])
                 if call["method"] in SHOWN and call.get("chat_id") in (user.id, None):
-                    terminal.call(await stamp(), call)
+                    terminal.call(await stamp(call), call)
 
     async def chat() -> None:
         lines: asyncio.Queue[str | None] = asyncio.Queue()
