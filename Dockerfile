@@ -1,29 +1,66 @@
-# A first working image; the "Self-hosting" issue hardens it (compose, healthcheck).
-# Here public base images can't be pulled: build on the local one from
-# ../shared/scripts/container-base-image with --build-arg BASE_IMAGE=local/python-base:bookworm.
+# reminder-bot container image. See docs/self-hosting.md for build and run commands.
+#
+# Public base images can't be pulled on the project's build machines: there, build on the local
+# one from /work/shared/scripts/container-base-image (Debian bookworm's python3, 3.11):
+#   docker build --network host --build-arg BASE_IMAGE=local/python-base:bookworm -t reminder-bot .
+# No `# syntax=` line on purpose: it would make BuildKit pull a frontend image.
 ARG BASE_IMAGE=python:3.12-slim-bookworm
-FROM ${BASE_IMAGE}
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
-    PYTHONUNBUFFERED=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    REMINDER_BOT_DATABASE=/data/reminder-bot.sqlite3
-
-WORKDIR /app
+# ---- build: a virtualenv with the bot and its dependencies -------------------------------------
+FROM ${BASE_IMAGE} AS build
+# pip trusts the CA bundle named by PIP_CERT when the base sets it (the local base does).
+ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_ROOT_USER_ACTION=ignore
+WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY reminder_bot ./reminder_bot
 COPY schedules ./schedules
+# pip compiles the .pyc files here, so the read-only venv starts fast at run time. pip and
+# setuptools are only needed to install: they leave the venv.
 RUN python3 -m venv /opt/reminder-bot \
-    && /opt/reminder-bot/bin/pip install --no-cache-dir . \
-    && rm -rf /app/build
-ENV PATH=/opt/reminder-bot/bin:$PATH
+    && /opt/reminder-bot/bin/pip install . \
+    && /opt/reminder-bot/bin/reminder-bot --version \
+    && /opt/reminder-bot/bin/pip uninstall --yes pip setuptools \
+    && rm -rf /opt/reminder-bot/bin/[Aa]ctivate* /opt/reminder-bot/bin/pip*
 
-# The bot never needs root: it only writes its SQLite file under /data.
-RUN useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin reminder \
-    && mkdir -p /data && chown reminder /data
-USER reminder
-VOLUME ["/data"]
+# ---- rootfs: the base, trimmed, with the unprivileged user --------------------------------------
+FROM ${BASE_IMAGE} AS rootfs
+# A Debian python3 base carries pip/venv packages and apt's lists and caches; none is needed to run.
+# Deleting them in a layer on top would not shrink the image, hence the copy into `scratch` below.
+RUN set -eu; \
+    if dpkg -s python3-pip >/dev/null 2>&1; then \
+        DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq --auto-remove \
+            python3-pip python3-venv >/dev/null; \
+    fi; \
+    rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/cache/debconf/*-old /var/log/* \
+        /usr/share/doc/* /usr/share/man/* /usr/share/info/* /root/.cache; \
+    groupadd --gid 10001 reminder; \
+    useradd --uid 10001 --gid 10001 --home-dir /data --no-create-home --no-log-init \
+        --shell /usr/sbin/nologin reminder; \
+    mkdir -p /data; \
+    chown 10001:10001 /data; \
+    chmod 0750 /data
+
+# ---- the image ---------------------------------------------------------------------------------
+FROM scratch
+COPY --from=rootfs / /
+COPY --from=build /opt/reminder-bot /opt/reminder-bot
+# `FROM scratch` keeps no ENV from the base: set everything the bot needs here.
+ENV PATH=/opt/reminder-bot/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8 \
+    PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    REMINDER_BOT_DATABASE=/data/reminder-bot.sqlite3
+
+# The bot never needs root: it only writes its SQLite file (and its -wal/-shm) under /data.
+# A bind-mounted folder must be writable by uid 10001 (or run with --user "$(id -u):$(id -g)").
+USER 10001:10001
 WORKDIR /data
+VOLUME ["/data"]
 
+# The bot shuts down cleanly on SIGTERM (docker stop) and SIGINT: it finishes in-flight sends,
+# closes the database (checkpointing the WAL) and exits 0.
+STOPSIGNAL SIGTERM
 ENTRYPOINT ["reminder-bot"]
 CMD ["run"]
