@@ -17,6 +17,8 @@ from reminder_bot.config import Config, load
 from reminder_bot.emulator import EmulatorThread
 from reminder_bot.emulator_client import AsyncEmulatorClient, EmulatorClient, User
 
+pytest_plugins = ["emulator_fixtures"]
+
 TOKEN = "123456:TEST"
 ALICE = User(id=1001, first_name="Alice", language_code="en")
 BOB = User(id=1002, first_name="Bob", language_code="en")

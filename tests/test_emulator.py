@@ -33,7 +33,6 @@ from reminder_bot.emulator import (
 from reminder_bot.emulator_client import EmulatorClient, EmulatorError
 
 # Until conftest.py imports them, the fixtures (emu, ptb_bot, emulator_server) come from here.
-pytest_plugins = ["emulator_fixtures"]
 
 BAD_REQUEST = "Bad Request: "
 
