@@ -72,7 +72,9 @@ def build_application(
     sender = Sender(global_rate=config.global_rate, chat_rate=config.chat_rate, clock=clock)
 
     async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        nudge_ids = {habit: [n.id for n in nudges] for habit, nudges in data.content.nudges.items()}
+        nudge_ids = {
+            habit: [n.id for n in nudges] for habit, nudges in data.content.nudges.items()
+        }
         store = Store(config.database, nudge_ids)
         dispatcher = Dispatcher(
             application,
@@ -83,8 +85,12 @@ def build_application(
             stale=timedelta(minutes=config.stale_minutes),
         )
         application.bot_data["services"] = handlers.Services(
-            config=config, store=store, content=data.content, presets=data.presets,
-            clock=clock, dispatcher=dispatcher,
+            config=config,
+            store=store,
+            content=data.content,
+            presets=data.presets,
+            clock=clock,
+            dispatcher=dispatcher,
         )
         await application.bot.set_my_commands(handlers.bot_commands())
         if isinstance(clock, ManualClock):

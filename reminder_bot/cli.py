@@ -34,18 +34,29 @@ def build_parser() -> argparse.ArgumentParser:
     # Its options (--host, --port, limits...) belong to the emulator's own parser:
     # `reminder-bot emulator --help` lists them.
     commands.add_parser(
-        "emulator", add_help=False,
+        "emulator",
+        add_help=False,
         help="run the local Telegram Bot API emulator on its own (--help for its options)",
     )
     demo = commands.add_parser(
         "demo", help="chat with the bot in this terminal over the emulator (no token needed)"
     )
-    demo.add_argument("--speed", type=float, default=1.0,
-                      help="run the bot's clock N times faster (e.g. 120: a day in 12 minutes)")
-    demo.add_argument("--timezone", default=None,
-                      help="time zone the demo user starts in (default: REMINDER_BOT_TIMEZONE)")
-    demo.add_argument("--database", default=None,
-                      help="SQLite file to keep the demo in (default: a temporary file)")
+    demo.add_argument(
+        "--speed",
+        type=float,
+        default=1.0,
+        help="run the bot's clock N times faster (e.g. 120: a day in 12 minutes)",
+    )
+    demo.add_argument(
+        "--timezone",
+        default=None,
+        help="time zone the demo user starts in (default: REMINDER_BOT_TIMEZONE)",
+    )
+    demo.add_argument(
+        "--database",
+        default=None,
+        help="SQLite file to keep the demo in (default: a temporary file)",
+    )
     return parser
 
 

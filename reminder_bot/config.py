@@ -29,26 +29,56 @@ class Setting:
 # The README's configuration table is generated from this list (scripts/gen_config_table.py),
 # so the documentation cannot drift from what the code reads.
 SETTINGS: tuple[Setting, ...] = (
-    Setting("TELEGRAM_BOT_TOKEN", None, "Bot token from @BotFather. Required unless "
-            "`TELEGRAM_BOT_TOKEN_FILE` is set."),
-    Setting("TELEGRAM_BOT_TOKEN_FILE", None, "Path of a file holding the token (container "
-            "secrets). Used when `TELEGRAM_BOT_TOKEN` is unset."),
-    Setting("TELEGRAM_API_URL", DEFAULT_API_URL, "Root of the Bot API server. The bot calls "
-            "`{TELEGRAM_API_URL}/bot{token}/{method}`; point it at a local Bot API server or at "
-            "the emulator (`reminder-bot emulator`)."),
+    Setting(
+        "TELEGRAM_BOT_TOKEN",
+        None,
+        "Bot token from @BotFather. Required unless `TELEGRAM_BOT_TOKEN_FILE` is set.",
+    ),
+    Setting(
+        "TELEGRAM_BOT_TOKEN_FILE",
+        None,
+        "Path of a file holding the token (container "
+        "secrets). Used when `TELEGRAM_BOT_TOKEN` is unset.",
+    ),
+    Setting(
+        "TELEGRAM_API_URL",
+        DEFAULT_API_URL,
+        "Root of the Bot API server. The bot calls "
+        "`{TELEGRAM_API_URL}/bot{token}/{method}`; point it at a local Bot API server or at "
+        "the emulator (`reminder-bot emulator`).",
+    ),
     Setting("REMINDER_BOT_DATABASE", DEFAULT_DATABASE, "SQLite file; its folder is created."),
-    Setting("REMINDER_BOT_TIMEZONE", "UTC", "IANA time zone new users get until they pick theirs."),
+    Setting(
+        "REMINDER_BOT_TIMEZONE", "UTC", "IANA time zone new users get until they pick theirs."
+    ),
     Setting("REMINDER_BOT_DEFAULT_PRESET", "desk-worker", "Preset that `/start` activates."),
-    Setting("REMINDER_BOT_PRESETS_DIR", None, "Extra folder of preset `*.toml` files, added to the "
-            "built-in `schedules/`; a file with the same name replaces the built-in one."),
-    Setting("REMINDER_BOT_CATCH_UP_MINUTES", "30", "After downtime, a missed nudge is still sent "
-            "if its slot is younger than this; older ones are logged as missed."),
-    Setting("REMINDER_BOT_STALE_MINUTES", "30", "A queued nudge older than this is dropped and "
-            "logged as stale instead of being delivered late."),
+    Setting(
+        "REMINDER_BOT_PRESETS_DIR",
+        None,
+        "Extra folder of preset `*.toml` files, added to the "
+        "built-in `schedules/`; a file with the same name replaces the built-in one.",
+    ),
+    Setting(
+        "REMINDER_BOT_CATCH_UP_MINUTES",
+        "30",
+        "After downtime, a missed nudge is still sent "
+        "if its slot is younger than this; older ones are logged as missed.",
+    ),
+    Setting(
+        "REMINDER_BOT_STALE_MINUTES",
+        "30",
+        "A queued nudge older than this is dropped and "
+        "logged as stale instead of being delivered late.",
+    ),
     Setting("REMINDER_BOT_GLOBAL_RATE", "30", "Messages per second the bot sends in total."),
-    Setting("REMINDER_BOT_CHAT_RATE", "1", "Messages per second the bot sends to one private chat."),
-    Setting("REMINDER_BOT_CLOCK_SPEED", "1", "Runs the bot's clock this many times faster than "
-            "real time (demos and load tests only)."),
+    Setting(
+        "REMINDER_BOT_CHAT_RATE", "1", "Messages per second the bot sends to one private chat."
+    ),
+    Setting(
+        "REMINDER_BOT_CLOCK_SPEED",
+        "1",
+        "Runs the bot's clock this many times faster than real time (demos and load tests only).",
+    ),
     Setting("REMINDER_BOT_LOG_LEVEL", "INFO", "Python log level: DEBUG, INFO, WARNING, ERROR."),
 )
 
@@ -98,7 +128,9 @@ def _number(env: Mapping[str, str], name: str, *, minimum: float, example: str) 
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a number; set it like {name}={example}") from None
+        raise ConfigError(
+            f"{name}={raw!r} is not a number; set it like {name}={example}"
+        ) from None
     if not value >= minimum or value != value or value == float("inf"):
         raise ConfigError(f"{name}={raw!r} must be a number >= {minimum:g}, e.g. {name}={example}")
     return value

@@ -35,7 +35,9 @@ def nudge_keyboard(delivery_id: int, *, can_snooze: bool = True) -> InlineKeyboa
     buttons = [InlineKeyboardButton("✅ " + _("Done"), callback_data=f"n:{delivery_id}:done")]
     if can_snooze:
         buttons.append(
-            InlineKeyboardButton("⏰ " + _("Snooze 10 min"), callback_data=f"n:{delivery_id}:snooze")
+            InlineKeyboardButton(
+                "⏰ " + _("Snooze 10 min"), callback_data=f"n:{delivery_id}:snooze"
+            )
         )
     buttons.append(InlineKeyboardButton("⏭ " + _("Skip"), callback_data=f"n:{delivery_id}:skip"))
     return InlineKeyboardMarkup([buttons])
@@ -146,9 +148,7 @@ class Dispatcher:
             snoozes = await self.store.run(self.store.due_snoozes, now, limit=limit)
             for delivery in snoozes:
                 # Clear the snooze before sending so a second tick can't pick it up again.
-                await self.store.run(
-                    self.store.mark, delivery.id, "snoozed", now, snooze_due=None
-                )
+                await self.store.run(self.store.mark, delivery.id, "snoozed", now, snooze_due=None)
                 self._spawn(self._resend_snoozed(delivery))
         else:
             self._backlog = True
@@ -212,7 +212,10 @@ class Dispatcher:
         )
         try:
             message = await self.application.bot.send_message(
-                delivery.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
+                delivery.chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
                 rate_limit_args=options,
             )
         except Forbidden:
@@ -221,8 +224,9 @@ class Dispatcher:
         except (StaleError, BadRequest, NetworkError) as error:
             log.warning("snoozed nudge %d not resent: %s", delivery.id, error)
             return
-        await self.store.run(self.store.mark_resent, delivery.id, message.message_id,
-                             self.clock.now())
+        await self.store.run(
+            self.store.mark_resent, delivery.id, message.message_id, self.clock.now()
+        )
         self._notify(delivery, "resent")
 
     async def _send(
@@ -230,13 +234,20 @@ class Dispatcher:
     ) -> str | None:
         try:
             message = await self.application.bot.send_message(
-                delivery.chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup,
+                delivery.chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
                 rate_limit_args=options,
             )
         except StaleError:
             await self.store.run(
-                self.store.mark, delivery.id, "stale", self.clock.now(),
-                attempts=len(options.errors), error="; ".join(options.errors[-3:]) or None,
+                self.store.mark,
+                delivery.id,
+                "stale",
+                self.clock.now(),
+                attempts=len(options.errors),
+                error="; ".join(options.errors[-3:]) or None,
             )
             return "stale"
         except Forbidden:
@@ -254,12 +265,19 @@ class Dispatcher:
             return "failed"
         except NetworkError as error:
             await self.store.run(
-                self.store.mark, delivery.id, "failed", self.clock.now(),
-                attempts=len(options.errors), error=str(error),
+                self.store.mark,
+                delivery.id,
+                "failed",
+                self.clock.now(),
+                attempts=len(options.errors),
+                error=str(error),
             )
             return "failed"
         await self.store.run(
-            self.store.mark_sent, delivery.id, message.message_id, self.clock.now(),
+            self.store.mark_sent,
+            delivery.id,
+            message.message_id,
+            self.clock.now(),
             len(options.errors) + 1,
         )
         return "sent"

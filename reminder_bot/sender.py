@@ -36,13 +36,30 @@ NUDGE = 1
 # the global one, so the message of a pressed button is updated without waiting a second.
 CHAT_LIMITED = frozenset(
     {
-        "sendMessage", "sendPhoto", "sendDocument", "sendAudio", "sendVideo", "sendAnimation",
-        "sendVoice", "sendVideoNote", "sendMediaGroup", "sendLocation", "sendVenue",
-        "sendContact", "sendPoll", "sendDice", "sendSticker", "copyMessage", "forwardMessage",
+        "sendMessage",
+        "sendPhoto",
+        "sendDocument",
+        "sendAudio",
+        "sendVideo",
+        "sendAnimation",
+        "sendVoice",
+        "sendVideoNote",
+        "sendMediaGroup",
+        "sendLocation",
+        "sendVenue",
+        "sendContact",
+        "sendPoll",
+        "sendDice",
+        "sendSticker",
+        "copyMessage",
+        "forwardMessage",
     }
 )
 GLOBAL_LIMITED = CHAT_LIMITED | {
-    "editMessageText", "editMessageReplyMarkup", "editMessageCaption", "deleteMessage",
+    "editMessageText",
+    "editMessageReplyMarkup",
+    "editMessageCaption",
+    "deleteMessage",
 }
 
 
@@ -165,8 +182,9 @@ class Sender(BaseRateLimiter[SendOptions]):
                     raise
                 self.retries += 1
                 delay = backoff(attempt, rng=self.rng)
-                log.info("%s on %s to %s; retry %d in %.2f s", error, endpoint, chat_id,
-                         attempt, delay)
+                log.info(
+                    "%s on %s to %s; retry %d in %.2f s", error, endpoint, chat_id, attempt, delay
+                )
                 await asyncio.sleep(delay)
 
     def _hold_chat(self, chat_id: int | str | None, seconds: float) -> None:

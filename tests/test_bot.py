@@ -62,8 +62,20 @@ async def test_second_start_duplicates_nothing(bot: BotHarness) -> None:
 
 async def test_help_lists_every_command_and_the_menu_matches(bot: BotHarness) -> None:
     reply = await bot.send("/help")
-    commands = ("start", "schedule", "preset", "timezone", "quiet", "pause", "resume",
-                "relief", "redflags", "stop", "forget", "help")
+    commands = (
+        "start",
+        "schedule",
+        "preset",
+        "timezone",
+        "quiet",
+        "pause",
+        "resume",
+        "relief",
+        "redflags",
+        "stop",
+        "forget",
+        "help",
+    )
     for command in commands:
         assert f"/{command}" in text_of(reply)
     menu = await bot.client.calls(0, "setMyCommands")
@@ -81,8 +93,12 @@ async def test_commands_before_start_ask_for_start(bot: BotHarness) -> None:
 
 @pytest.mark.parametrize(
     ("argument", "zone"),
-    [("Europe/London", "Europe/London"), ("america/new_york", "America/New_York"),
-     ("UTC+05:30", "UTC+05:30"), ("UTC", "UTC")],
+    [
+        ("Europe/London", "Europe/London"),
+        ("america/new_york", "America/New_York"),
+        ("UTC+05:30", "UTC+05:30"),
+        ("UTC", "UTC"),
+    ],
 )
 async def test_timezone_set(bot: BotHarness, argument: str, zone: str) -> None:
     await start(bot)
@@ -96,8 +112,9 @@ async def test_timezone_keeps_local_times(bot: BotHarness) -> None:
     await bot.send("/schedule stretch at 12:30 daily")
     await bot.send("/timezone America/New_York")
     # 12:30 in New York on Monday 23 Nov 2026 is 17:30 UTC.
-    due = rows(bot, "select next_due from schedules where user_id = ? and habit = 'stretch'",
-               ALICE.id)
+    due = rows(
+        bot, "select next_due from schedules where user_id = ? and habit = 'stretch'", ALICE.id
+    )
     assert datetime.fromtimestamp(due[0][0], UTC) == datetime(2026, 11, 23, 17, 30, tzinfo=UTC)
 
 
@@ -106,8 +123,9 @@ async def test_timezone_buttons(bot: BotHarness) -> None:
     menu = await bot.send("/timezone")
     assert any(b["callback_data"] == "tz:Asia/Tokyo" for b in buttons_of(menu))
     await bot.mark()
-    await bot.client.press_button(ALICE, menu["response"]["result"]["message_id"],
-                                  data="tz:Asia/Tokyo")
+    await bot.client.press_button(
+        ALICE, menu["response"]["result"]["message_id"], data="tz:Asia/Tokyo"
+    )
     answer = await bot.reply(None, "answerCallbackQuery")
     assert answer["status"] == 200
     assert "Asia/Tokyo" in text_of(await bot.reply(ALICE.id))
@@ -138,13 +156,23 @@ async def test_schedule_shows_every_habit_with_next_due(bot: BotHarness) -> None
 @pytest.mark.parametrize(
     ("command", "habit", "stored"),
     [
-        ("/schedule move every 30m from 08:00 to 16:00 on mon-fri", "move",
-         "every 30m from 08:00 to 16:00 on weekdays"),
+        (
+            "/schedule move every 30m from 08:00 to 16:00 on mon-fri",
+            "move",
+            "every 30m from 08:00 to 16:00 on weekdays",
+        ),
         ("/schedule water every 2h", "hydrate", "every 2h from 09:00 to 18:00 daily"),
-        ("/schedule stretch at 07:15,19:00 on mon,wed,fri", "stretch",
-         "at 07:15,19:00 on mon,wed,fri"),
+        (
+            "/schedule stretch at 07:15,19:00 on mon,wed,fri",
+            "stretch",
+            "at 07:15,19:00 on mon,wed,fri",
+        ),
         ("/schedule posture off", "posture", "off"),
-        ("/schedule break every 1h on weekends", "move", "every 1h from 09:00 to 18:00 on weekends"),
+        (
+            "/schedule break every 1h on weekends",
+            "move",
+            "every 1h from 09:00 to 18:00 on weekends",
+        ),
     ],
 )
 async def test_schedule_changes_one_habit(
@@ -197,8 +225,9 @@ async def test_preset_button(bot: BotHarness) -> None:
     await start(bot)
     listing = await bot.send("/preset")
     await bot.mark()
-    await bot.client.press_button(ALICE, listing["response"]["result"]["message_id"],
-                                  data="preset:standing-job")
+    await bot.client.press_button(
+        ALICE, listing["response"]["result"]["message_id"], data="preset:standing-job"
+    )
     assert "standing-job" in text_of(await bot.reply(ALICE.id))
     assert rows(bot, "select preset from users") == [("standing-job",)]
 
@@ -283,8 +312,9 @@ async def test_forget_needs_confirmation_then_deletes_everything(bot: BotHarness
     assert rows(bot, "select count(*) from users") == [(1,)]
     ask = await bot.send("/forget")
     await bot.mark()
-    await bot.client.press_button(ALICE, ask["response"]["result"]["message_id"],
-                                  data="forget:yes")
+    await bot.client.press_button(
+        ALICE, ask["response"]["result"]["message_id"], data="forget:yes"
+    )
     edit = await bot.reply(ALICE.id, "editMessageText")
     assert "deleted" in text_of(edit)
     for table in ("users", "schedules", "deliveries", "nudge_cycles"):
@@ -363,13 +393,15 @@ async def test_press_from_another_chat_changes_nothing(bot: BotHarness) -> None:
     data = buttons_of(nudge)[0]["callback_data"]
     await bot.mark()
     # Bob forges Alice's callback data in his own chat.
-    await bot.client.press_button(BOB, nudge["response"]["result"]["message_id"], data=data,
-                                  chat_id=BOB.id, force=True)
+    await bot.client.press_button(
+        BOB, nudge["response"]["result"]["message_id"], data=data, chat_id=BOB.id, force=True
+    )
     answer = await bot.reply(None, "answerCallbackQuery")
     assert "isn't yours" in answer["params"]["text"]
     await bot.no_calls("editMessageText", wait=0.2)
     assert rows(bot, "select status from deliveries where user_id = ? order by id", ALICE.id) == [
-        ("sent",), ("sent",)
+        ("sent",),
+        ("sent",),
     ]
 
 
@@ -379,8 +411,12 @@ async def test_second_press_on_a_closed_nudge(bot: BotHarness) -> None:
     await press(bot, nudge, "Done")
     await bot.reply(ALICE.id, "editMessageText")
     await bot.mark()
-    await bot.client.press_button(ALICE, nudge["response"]["result"]["message_id"],
-                                  data=buttons_of(nudge)[2]["callback_data"], force=True)
+    await bot.client.press_button(
+        ALICE,
+        nudge["response"]["result"]["message_id"],
+        data=buttons_of(nudge)[2]["callback_data"],
+        force=True,
+    )
     answer = await bot.reply(None, "answerCallbackQuery")
     assert "already closed" in answer["params"]["text"]
     assert ("done",) in rows(bot, "select status from deliveries")
@@ -395,8 +431,14 @@ async def test_every_nudge_of_a_habit_before_a_repeat(bot: BotHarness) -> None:
     for step in range(1, 2 * total + 1):
         await bot.set_time(MONDAY_0700_UTC + timedelta(minutes=5 * step))
         await bot.settle()
-    ids = [r[0] for r in rows(bot, "select nudge_id from deliveries where habit = 'move' "
-                                   "and status = 'sent' order by slot")]
+    ids = [
+        r[0]
+        for r in rows(
+            bot,
+            "select nudge_id from deliveries where habit = 'move' "
+            "and status = 'sent' order by slot",
+        )
+    ]
     assert len(ids) == 2 * total
     assert len(set(ids[:total])) == total and len(set(ids[total:])) == total
     assert all(a != b for a, b in zip(ids, ids[1:], strict=False))
@@ -422,8 +464,13 @@ async def test_blocked_user_is_marked_inactive(bot: BotHarness) -> None:
 
 @pytest.mark.parametrize(
     ("zone", "number"),
-    [("Europe/Berlin", "112"), ("Europe/London", "999"), ("America/New_York", "911"),
-     ("Australia/Sydney", "000"), ("Asia/Tokyo", "your local emergency number")],
+    [
+        ("Europe/Berlin", "112"),
+        ("Europe/London", "999"),
+        ("America/New_York", "911"),
+        ("Australia/Sydney", "000"),
+        ("Asia/Tokyo", "your local emergency number"),
+    ],
 )
 async def test_redflags_use_the_users_emergency_number(
     bot: BotHarness, zone: str, number: str
@@ -454,8 +501,9 @@ async def test_unknown_command_and_plain_text(bot: BotHarness) -> None:
 
 async def test_group_chat_is_pointed_to_a_private_chat(bot: BotHarness) -> None:
     await bot.mark()
-    await bot.client.send_text(ALICE, "/start", chat_id=-100123, chat_type="supergroup",
-                               chat_title="Office")
+    await bot.client.send_text(
+        ALICE, "/start", chat_id=-100123, chat_type="supergroup", chat_title="Office"
+    )
     reply = await bot.reply(-100123)
     assert "private chat" in text_of(reply)
     assert rows(bot, "select count(*) from users") == [(0,)]

@@ -60,22 +60,38 @@ def test_token_from_file(tmp_path: Path) -> None:
         ({}, ["TELEGRAM_BOT_TOKEN", "reminder-bot demo"]),
         ({"TELEGRAM_BOT_TOKEN": "not a token"}, ["TELEGRAM_BOT_TOKEN", "123456789:"]),
         ({"TELEGRAM_BOT_TOKEN_FILE": "/nonexistent/token"}, ["TELEGRAM_BOT_TOKEN_FILE"]),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "api.telegram.org"},
-         ["TELEGRAM_API_URL", "http://127.0.0.1:8081"]),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "http://x/bot123:abc"},
-         ["TELEGRAM_API_URL", "without /bot"]),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_TIMEZONE": "Mars/Olympus"},
-         ["REMINDER_BOT_TIMEZONE", "Europe/Berlin"]),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_GLOBAL_RATE": "fast"},
-         ["REMINDER_BOT_GLOBAL_RATE", "not a number"]),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_CHAT_RATE": "0"},
-         ["REMINDER_BOT_CHAT_RATE", ">= 0.01"]),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_STALE_MINUTES": "nan"},
-         ["REMINDER_BOT_STALE_MINUTES"]),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_LOG_LEVEL": "loud"},
-         ["REMINDER_BOT_LOG_LEVEL", "DEBUG"]),
-        ({"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_PRESETS_DIR": "/nonexistent"},
-         ["REMINDER_BOT_PRESETS_DIR", "folder"]),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "api.telegram.org"},
+            ["TELEGRAM_API_URL", "http://127.0.0.1:8081"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": "http://x/bot123:abc"},
+            ["TELEGRAM_API_URL", "without /bot"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_TIMEZONE": "Mars/Olympus"},
+            ["REMINDER_BOT_TIMEZONE", "Europe/Berlin"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_GLOBAL_RATE": "fast"},
+            ["REMINDER_BOT_GLOBAL_RATE", "not a number"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_CHAT_RATE": "0"},
+            ["REMINDER_BOT_CHAT_RATE", ">= 0.01"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_STALE_MINUTES": "nan"},
+            ["REMINDER_BOT_STALE_MINUTES"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_LOG_LEVEL": "loud"},
+            ["REMINDER_BOT_LOG_LEVEL", "DEBUG"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_PRESETS_DIR": "/nonexistent"},
+            ["REMINDER_BOT_PRESETS_DIR", "folder"],
+        ),
     ],
 )
 def test_bad_settings_name_the_variable(env: dict[str, str], names: list[str]) -> None:
