@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from collections.abc import Callable
 from datetime import timedelta
@@ -191,6 +192,9 @@ class Dispatcher:
             due=delivery.slot.timestamp(),
             deadline=delivery.slot + self.stale,
             max_attempts=1000,  # the deadline ends the retries, not a count
+            before_attempt=functools.partial(
+                self.store.run, self.store.mark_sending, delivery.id
+            ),
         )
         status = await self._send(delivery, text, markup, options)
         if status is not None:
@@ -246,7 +250,6 @@ class Dispatcher:
                 delivery.id,
                 "stale",
                 self.clock.now(),
-                attempts=len(options.errors),
                 error="; ".join(options.errors[-3:]) or None,
             )
             return "stale"
@@ -269,7 +272,6 @@ class Dispatcher:
                 delivery.id,
                 "failed",
                 self.clock.now(),
-                attempts=len(options.errors),
                 error=str(error),
             )
             return "failed"
@@ -278,7 +280,9 @@ class Dispatcher:
             delivery.id,
             message.message_id,
             self.clock.now(),
-            len(options.errors) + 1,
+            # Earlier failed attempts stay visible: a TimedOut among them means Telegram may
+            # have shown this nudge twice.
+            "; ".join(options.errors[-5:]) or None,
         )
         return "sent"
 

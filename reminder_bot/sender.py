@@ -17,7 +17,7 @@ import itertools
 import logging
 import random
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -76,6 +76,9 @@ class SendOptions:
     deadline: datetime | None = None  # on the bot's clock; past it the call raises StaleError
     max_attempts: int = 5
     errors: list[str] = field(default_factory=list)  # one entry per failed attempt
+    # Awaited after the call's turn came and just before each HTTP attempt (the delivery log's
+    # "sending" mark), so a crash can only ever leave the calls actually in flight unconfirmed.
+    before_attempt: Callable[[], Awaitable[None]] | None = None
 
 
 @dataclass(order=True)
@@ -156,6 +159,8 @@ class Sender(BaseRateLimiter[SendOptions]):
             if options.deadline is not None and self.clock.now() > options.deadline:
                 raise StaleError(f"{endpoint} to {chat_id} passed its deadline")
             attempt += 1
+            if options.before_attempt is not None:
+                await options.before_attempt()
             try:
                 result = await callback(*args, **kwargs)
                 self.sent += 1

@@ -95,7 +95,9 @@ def _initial(db: Database) -> None:
 
 
 # What a delivery row's status means (the delivery log is the basis of stats):
-# queued   claimed for its slot, not yet confirmed sent (after a crash: resent if still fresh)
+# queued   claimed for its slot, not yet tried (after a crash: resent if still fresh)
+# sending  the HTTP call is under way; after a crash Telegram may or may not have it: resent
+#          (at-least-once), so a duplicate can only come from a send in flight at the crash
 # sent     Telegram accepted it; waiting for a button press
 # done / skipped / snoozed   the user pressed that button (snoozed: a resend is due at snooze_due)
 # resent   the snoozed nudge went out again
@@ -105,7 +107,7 @@ def _initial(db: Database) -> None:
 # failed   Telegram refused it for good (e.g. 400); `error` says why
 # blocked  the user had blocked the bot
 # superseded  a newer slot of the same habit was claimed before this one could be resent
-OPEN_STATUSES = ("queued",)
+OPEN_STATUSES = ("queued", "sending")
 ACTIONS = ("done", "skipped", "snoozed")
 
 
@@ -525,18 +527,20 @@ class Store:
         return chosen
 
     def unsent(self, now: datetime, *, stale: timedelta) -> list[Delivery]:
-        """Deliveries claimed but never confirmed sent (a crash); stale ones are logged, not
-        returned."""
+        """Deliveries a crash left unconfirmed: ``queued`` (never tried) and ``sending`` (tried;
+        Telegram may or may not have them). Both are resent if still fresh: at-least-once, so
+        only a send in flight at the crash can turn into a duplicate. Stale ones are logged."""
         with self.db.atomic():
             self.db.execute(
-                "update deliveries set status = 'stale' where status = 'queued' and slot < ?",
+                "update deliveries set status = 'stale' "
+                "where status in ('queued', 'sending') and slot < ?",
                 [to_epoch(now - stale)],
             )
             rows = self.db.query(
                 """
                 select d.*, u.language, u.timezone from deliveries d
                 join users u on u.id = d.user_id
-                where d.status = 'queued' and u.active = 1
+                where d.status in ('queued', 'sending') and u.active = 1
                 order by d.slot, d.id
                 """
             )
@@ -556,26 +560,29 @@ class Store:
     def mark(self, delivery_id: int, status: str, now: datetime, **fields: Any) -> None:
         self.db.table("deliveries").update(delivery_id, {"status": status, **fields})
 
-    def mark_sent(self, delivery_id: int, message_id: int, now: datetime, attempts: int) -> None:
-        self.db.table("deliveries").update(
-            delivery_id,
-            {
-                "status": "sent",
-                "message_id": message_id,
-                "sent_at": to_epoch(now),
-                "attempts": attempts,
-            },
+    # The next three run once per message on the hot path: plain statements, no lookups.
+
+    def mark_sending(self, delivery_id: int) -> None:
+        """Written just before the HTTP call, so a crash leaves a trace of what was in flight."""
+        self.conn.execute(
+            "update deliveries set status = 'sending', attempts = attempts + 1 where id = ?",
+            [delivery_id],
+        )
+
+    def mark_sent(
+        self, delivery_id: int, message_id: int, now: datetime, error: str | None = None
+    ) -> None:
+        self.conn.execute(
+            "update deliveries set status = 'sent', message_id = ?, sent_at = ?, error = ? "
+            "where id = ?",
+            [message_id, to_epoch(now), error, delivery_id],
         )
 
     def mark_resent(self, delivery_id: int, message_id: int, now: datetime) -> None:
-        self.db.table("deliveries").update(
-            delivery_id,
-            {
-                "status": "resent",
-                "message_id": message_id,
-                "snooze_due": None,
-                "sent_at": to_epoch(now),
-            },
+        self.conn.execute(
+            "update deliveries set status = 'resent', message_id = ?, snooze_due = null, "
+            "sent_at = ? where id = ?",
+            [message_id, to_epoch(now), delivery_id],
         )
 
     def get_delivery(self, delivery_id: int) -> Delivery | None:
