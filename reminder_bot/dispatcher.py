@@ -192,9 +192,7 @@ class Dispatcher:
             due=delivery.slot.timestamp(),
             deadline=delivery.slot + self.stale,
             max_attempts=1000,  # the deadline ends the retries, not a count
-            before_attempt=functools.partial(
-                self.store.run, self.store.mark_sending, delivery.id
-            ),
+            before_attempt=functools.partial(self.store.run, self.store.mark_sending, delivery.id),
         )
         status = await self._send(delivery, text, markup, options)
         if status is not None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -26,6 +26,11 @@ from reminder_bot.content import choose_nudge
 from reminder_bot.parsing import format_rule, parse_quiet, parse_rule, zone_from_name
 from reminder_bot.presets import Preset
 from reminder_bot.schedule import HABITS, QuietHours, next_occurrence, slot_is_quiet
+
+# Users share a handful of rule texts, zones and quiet ranges: parse each once.
+cached_rule = lru_cache(maxsize=4096)(parse_rule)
+cached_quiet = lru_cache(maxsize=1024)(parse_quiet)
+cached_zone = lru_cache(maxsize=1024)(zone_from_name)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -423,10 +428,10 @@ class Store:
         """Log one due schedule row and advance it; return the delivery to send, if any, and
         how many slots were logged without sending."""
         user_id, habit = row["user_id"], row["habit"]
-        zone = zone_from_name(row["timezone"])
-        quiet = parse_quiet(row["quiet"]) if row["quiet"] else None
+        zone = cached_zone(row["timezone"])
+        quiet = cached_quiet(row["quiet"]) if row["quiet"] else None
         paused = from_epoch(row["paused_until"]) if row["paused_until"] else None
-        rule = parse_rule(row["rule"])
+        rule = cached_rule(row["rule"])
         slot = from_epoch(row["next_due"])
         logged = 0
         if now - slot > catch_up:
@@ -520,9 +525,11 @@ class Store:
         last = rows[0]["last"] if rows else None
         chosen, restarted = choose_nudge(ids, seen, last, self.rng)
         seen = [chosen] if restarted else [*seen, chosen]
-        self.db.table("nudge_cycles").upsert(
-            {"user_id": user_id, "habit": habit, "seen": json.dumps(seen), "last": chosen},
-            pk=("user_id", "habit"),
+        # Plain SQL: this runs once per nudge, and sqlite-utils' upsert introspects the table.
+        self.conn.execute(
+            "insert into nudge_cycles (user_id, habit, seen, last) values (?, ?, ?, ?) "
+            "on conflict (user_id, habit) do update set seen = excluded.seen, last = excluded.last",
+            [user_id, habit, json.dumps(seen), chosen],
         )
         return chosen
 
