@@ -528,7 +528,8 @@ class Store:
         # Plain SQL: this runs once per nudge, and sqlite-utils' upsert introspects the table.
         self.conn.execute(
             "insert into nudge_cycles (user_id, habit, seen, last) values (?, ?, ?, ?) "
-            "on conflict (user_id, habit) do update set seen = excluded.seen, last = excluded.last",
+            "on conflict (user_id, habit) "
+            "do update set seen = excluded.seen, last = excluded.last",
             [user_id, habit, json.dumps(seen), chosen],
         )
         return chosen
