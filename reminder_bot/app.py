@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -120,6 +121,9 @@ def build_application(
         .base_url(config.base_url)
         .base_file_url(config.base_file_url)
         .rate_limiter(sender)
+        .connect_timeout(config.http_timeout)
+        .read_timeout(config.http_timeout)
+        .write_timeout(config.http_timeout)
         # Updates are handled concurrently so one slow reply never holds up every user.
         .concurrent_updates(True)
         .post_init(post_init)
@@ -144,14 +148,29 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
     application.add_error_handler(handlers.on_error)
 
 
+class StartupError(Exception):
+    """The Bot API server refused the bot or could not be reached at start-up."""
+
+
 def run(config: Config) -> None:
     """Long-poll until SIGINT or SIGTERM, then shut down cleanly."""
     application = build_application(config)
-    application.run_polling(
-        allowed_updates=ALLOWED_UPDATES,
-        stop_signals=(signal.SIGINT, signal.SIGTERM),
-        close_loop=False,
-    )
+    try:
+        application.run_polling(
+            allowed_updates=ALLOWED_UPDATES,
+            stop_signals=(signal.SIGINT, signal.SIGTERM),
+            close_loop=False,
+        )
+    except InvalidToken:
+        raise StartupError(
+            f"the Bot API server at TELEGRAM_API_URL={config.api_url} rejected the token: "
+            "check TELEGRAM_BOT_TOKEN (or the file TELEGRAM_BOT_TOKEN_FILE names) with @BotFather"
+        ) from None
+    except NetworkError as error:
+        raise StartupError(
+            f"cannot reach the Bot API server at TELEGRAM_API_URL={config.api_url} ({error}); "
+            "check the URL and this machine's network"
+        ) from None
 
 
 async def start_in_loop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

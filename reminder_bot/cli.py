@@ -67,6 +67,15 @@ def setup_logging(level: str) -> None:
     # httpx logs every request at INFO: one line per getUpdates poll drowns the useful lines.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("telegram.ext").addFilter(drop_bootstrap_traceback)
+
+
+def drop_bootstrap_traceback(record: logging.LogRecord) -> bool:
+    """PTB logs a failed start-up with a traceback; we report it in one line ourselves."""
+    if "Bootstrap Initialize Application" in record.getMessage():
+        record.exc_info = None
+        record.exc_text = None
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -96,6 +105,13 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"reminder-bot: configuration error: {error}", file=sys.stderr)  # noqa: T201
         return 2
+    except Exception as error:  # noqa: BLE001 - only StartupError is expected here
+        from reminder_bot.app import StartupError
+
+        if not isinstance(error, StartupError):
+            raise
+        print(f"reminder-bot: cannot start: {error}", file=sys.stderr)  # noqa: T201
+        return 1
     except KeyboardInterrupt:
         return 130
     return 0

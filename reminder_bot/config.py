@@ -75,6 +75,12 @@ SETTINGS: tuple[Setting, ...] = (
         "REMINDER_BOT_CHAT_RATE", "1", "Messages per second the bot sends to one private chat."
     ),
     Setting(
+        "REMINDER_BOT_HTTP_TIMEOUT",
+        "10",
+        "Seconds to wait for the Bot API server to connect or answer before a call counts as "
+        "timed out (and is retried).",
+    ),
+    Setting(
         "REMINDER_BOT_CLOCK_SPEED",
         "1",
         "Runs the bot's clock this many times faster than real time (demos and load tests only).",
@@ -96,6 +102,7 @@ class Config:
     global_rate: float = 30.0
     chat_rate: float = 1.0
     clock_speed: float = 1.0
+    http_timeout: float = 10.0
     log_level: str = "INFO"
     extra: Mapping[str, str] = field(default_factory=dict)
 
@@ -194,16 +201,46 @@ def read_timezone(env: Mapping[str, str]) -> str:
     return name
 
 
+def read_database(env: Mapping[str, str]) -> Path:
+    """The SQLite path, checked now so a bad location stops the bot before it starts."""
+    database = Path(_get(env, "REMINDER_BOT_DATABASE") or DEFAULT_DATABASE)
+    name = f"REMINDER_BOT_DATABASE={str(database)!r}"
+    try:
+        if database.is_dir():
+            raise ConfigError(
+                f"{name} is a folder; name a file inside it, "
+                f"e.g. REMINDER_BOT_DATABASE={database / 'reminder-bot.sqlite3'}"
+            )
+        # The folder is created at start-up; its nearest existing ancestor must allow that.
+        folder = database.parent.absolute()
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if not folder.is_dir():
+            raise ConfigError(
+                f"{name} cannot be created: {str(folder)!r} is a file, not a folder; "
+                "choose a path in a writable folder, e.g. REMINDER_BOT_DATABASE=/data/bot.sqlite3"
+            )
+        writable = os.access(folder, os.W_OK | os.X_OK)
+        if database.exists():
+            writable = os.access(database, os.R_OK | os.W_OK) and os.access(
+                database.parent, os.W_OK | os.X_OK
+            )
+        if not writable:
+            raise ConfigError(
+                f"{name} is not writable by this user (uid {os.getuid()}): make {str(folder)!r} "
+                "writable for it (in the container: chown 10001 on the mounted folder) or "
+                "choose another path"
+            )
+    except OSError as error:
+        raise ConfigError(f"{name} cannot be used: {error.strerror or error}") from None
+    return database
+
+
 def load(env: Mapping[str, str] | None = None, *, require_token: bool = True) -> Config:
     """Read and check every setting; raise ConfigError naming the first bad variable."""
     env = os.environ if env is None else env
     token = read_token(env) if require_token else (_get(env, "TELEGRAM_BOT_TOKEN") or "")
-    database = Path(_get(env, "REMINDER_BOT_DATABASE") or DEFAULT_DATABASE)
-    if database.exists() and database.is_dir():
-        raise ConfigError(
-            f"REMINDER_BOT_DATABASE={str(database)!r} is a folder; name a file inside it, "
-            f"e.g. REMINDER_BOT_DATABASE={database / 'reminder-bot.sqlite3'}"
-        )
+    database = read_database(env)
     presets_dir_raw = _get(env, "REMINDER_BOT_PRESETS_DIR")
     presets_dir = Path(presets_dir_raw) if presets_dir_raw else None
     if presets_dir is not None and not presets_dir.is_dir():
@@ -229,5 +266,6 @@ def load(env: Mapping[str, str] | None = None, *, require_token: bool = True) ->
         global_rate=_number(env, "REMINDER_BOT_GLOBAL_RATE", minimum=0.1, example="30"),
         chat_rate=_number(env, "REMINDER_BOT_CHAT_RATE", minimum=0.01, example="1"),
         clock_speed=_number(env, "REMINDER_BOT_CLOCK_SPEED", minimum=0.001, example="60"),
+        http_timeout=_number(env, "REMINDER_BOT_HTTP_TIMEOUT", minimum=0.1, example="10"),
         log_level=log_level,
     )

@@ -125,8 +125,12 @@ class Sender(BaseRateLimiter[SendOptions]):
         self.retries = 0
 
     async def initialize(self) -> None:
+        """Nothing to open: the pump starts with the first call that needs it, so a bot that
+        fails before sending anything (e.g. getMe) leaves no task behind."""
+
+    def _ensure_pump(self) -> None:
         if self._pump is None:
-            self._pump = asyncio.create_task(self._run(), name="sender-pump")
+            self._pump = asyncio.get_running_loop().create_task(self._run(), name="sender-pump")
 
     async def shutdown(self) -> None:
         if self._pump is not None:
@@ -205,8 +209,7 @@ class Sender(BaseRateLimiter[SendOptions]):
 
     async def _acquire(self, chat_key: int | str | None, options: SendOptions) -> None:
         """Wait for this call's turn."""
-        if self._pump is None:
-            await self.initialize()
+        self._ensure_pump()
         loop = asyncio.get_running_loop()
         waiter = _Waiter((options.priority, options.due, next(self._seq)), loop.create_future())
         # Calls without a chat (edits) share one pseudo-chat with no per-chat spacing.

@@ -23,8 +23,10 @@ def utc(*args: int) -> datetime:
 
 def slots(bot: BotHarness, habit: str, status: str = "sent") -> list[datetime]:
     found = rows(
-        bot, "select slot from deliveries where habit = ? and status = ? order by slot",
-        habit, status,
+        bot,
+        "select slot from deliveries where habit = ? and status = ? order by slot",
+        habit,
+        status,
     )
     return [datetime.fromtimestamp(s, UTC) for (s,) in found]
 
@@ -49,15 +51,27 @@ async def only_stretch_at(bot: BotHarness, rule: str, zone: str) -> None:
     ("zone", "day_before", "expected"),
     [
         # Spring forward: 02:30 does not exist; it is delivered at 03:00 local, not skipped.
-        ("Europe/Berlin", utc(2027, 3, 27, 12), [utc(2027, 3, 27, 1, 30), utc(2027, 3, 28, 1, 0),
-                                                  utc(2027, 3, 29, 0, 30)]),
-        ("America/New_York", utc(2027, 3, 13, 12), [utc(2027, 3, 14, 7, 0),
-                                                     utc(2027, 3, 15, 6, 30)]),
+        (
+            "Europe/Berlin",
+            utc(2027, 3, 27, 12),
+            [utc(2027, 3, 27, 1, 30), utc(2027, 3, 28, 1, 0), utc(2027, 3, 29, 0, 30)],
+        ),
+        (
+            "America/New_York",
+            utc(2027, 3, 13, 12),
+            [utc(2027, 3, 14, 7, 0), utc(2027, 3, 15, 6, 30)],
+        ),
         # Fall back: 02:30 happens twice; it is delivered once, at its first occurrence.
-        ("Europe/Berlin", utc(2027, 10, 30, 12), [utc(2027, 10, 31, 0, 30),
-                                                   utc(2027, 11, 1, 1, 30)]),
-        ("Australia/Sydney", utc(2027, 4, 3, 0), [utc(2027, 4, 3, 15, 30),
-                                                   utc(2027, 4, 4, 16, 30)]),
+        (
+            "Europe/Berlin",
+            utc(2027, 10, 30, 12),
+            [utc(2027, 10, 31, 0, 30), utc(2027, 11, 1, 1, 30)],
+        ),
+        (
+            "Australia/Sydney",
+            utc(2027, 4, 3, 0),
+            [utc(2027, 4, 3, 15, 30), utc(2027, 4, 4, 16, 30)],
+        ),
     ],
 )
 async def test_dst_days_deliver_each_local_slot_once(

@@ -310,12 +310,6 @@ def test_configuration_error_exits_2_with_one_line(
     assert not (tmp / "db").exists(), "the database was created despite a bad setting"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="an unusable REMINDER_BOT_DATABASE location (folder not creatable or not writable, "
-    "e.g. a root-owned bind mount under the container's uid 10001) is not checked by "
-    "config.load: Store() fails in post_init with a traceback and exit code 1",
-)
 def test_unusable_database_location_is_a_configuration_error(
     emulator: EmulatorClient, bot_env: dict[str, str], tmp_path: Path
 ) -> None:
@@ -371,3 +365,19 @@ def test_emulator_banner_advertises_a_setting_the_bot_accepts() -> None:
     assert match
     loaded = config.load({"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": match.group(1)})
     assert loaded.api_url == "http://127.0.0.1:8081"
+
+
+def test_unreachable_api_server_is_one_line_without_traceback(tmp_path: Path) -> None:
+    env = clean_env(
+        TELEGRAM_BOT_TOKEN="123456:TEST",
+        TELEGRAM_API_URL="http://127.0.0.1:9",  # the discard port: nothing listens
+        REMINDER_BOT_DATABASE=str(tmp_path / "bot.sqlite3"),
+    )
+    result = subprocess.run(
+        reminder_bot("run"), env=env, capture_output=True, text=True, timeout=ERROR_TIMEOUT
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Task was destroyed" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("reminder-bot: cannot start:") and "TELEGRAM_API_URL" in last

@@ -2,7 +2,8 @@
 a load of nudges falls due, restarted on the same database each time, and the emulator's log
 and the delivery log prove that no slot was lost and only sends in flight were repeated.
 
-CI runs 20 kills; a longer run by hand:  CRASH_KILLS=200 CRASH_USERS=4000 pytest tests/test_crash.py
+CI runs 20 kills; a longer run by hand:
+    CRASH_KILLS=200 CRASH_USERS=4000 pytest tests/test_crash.py -s
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ SEED = int(os.environ.get("CRASH_SEED", str(random.randrange(1_000_000))))
 def seed_database(path: Path, users: int, first_due: float, spread: float) -> dict[int, int]:
     """Users whose one nudge each falls due over ``spread`` seconds; returns user -> slot."""
     Store(path).close()  # applies the migrations
-    slots = {user: int(first_due + spread * i / users) for i, user in enumerate(range(1, users + 1))}
+    slots = {user: int(first_due + spread * (user - 1) / users) for user in range(1, users + 1)}
     with sqlite3.connect(path) as conn:
         conn.executemany(
             "insert into users (id, chat_id, first_name, language, timezone, active, "
@@ -41,10 +42,16 @@ def seed_database(path: Path, users: int, first_due: float, spread: float) -> di
         # The slot is the stored next_due; the rule only decides the following one (tomorrow).
         conn.executemany(
             "insert into schedules (user_id, habit, rule, next_due) values (?, ?, ?, ?)",
-            [(user, habit, rule, slot if habit == "move" else None)
-             for user, slot in slots.items()
-             for habit, rule in (("hydrate", "off"), ("move", "at 03:00 daily"),
-                                 ("posture", "off"), ("stretch", "off"))],
+            [
+                (user, habit, rule, slot if habit == "move" else None)
+                for user, slot in slots.items()
+                for habit, rule in (
+                    ("hydrate", "off"),
+                    ("move", "at 03:00 daily"),
+                    ("posture", "off"),
+                    ("stretch", "off"),
+                )
+            ],
         )
     return slots
 
@@ -56,14 +63,19 @@ def integrity(path: Path) -> str:
 
 def statuses(path: Path) -> Counter[str]:
     with sqlite3.connect(path) as conn:
-        return Counter(dict(conn.execute(
-            "select status, count(*) from deliveries group by status").fetchall()))
+        return Counter(
+            dict(
+                conn.execute("select status, count(*) from deliveries group by status").fetchall()
+            )
+        )
 
 
 def in_flight(path: Path) -> set[int]:
     with sqlite3.connect(path) as conn:
-        return {row[0] for row in conn.execute(
-            "select user_id from deliveries where status = 'sending'")}
+        return {
+            row[0]
+            for row in conn.execute("select user_id from deliveries where status = 'sending'")
+        }
 
 
 @pytest.mark.timeout(600)
@@ -88,8 +100,10 @@ def test_sigkill_loses_nothing_and_repeats_only_in_flight_sends(tmp_path: Path) 
         suspects: set[int] = set()  # users with a send in flight at some kill
         for kill in range(KILLS):
             bot = subprocess.Popen(
-                [sys.executable, "-m", "reminder_bot", "run"], env=env,
-                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                [sys.executable, "-m", "reminder_bot", "run"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
             )
             time.sleep(rng.uniform(0.6, 2.2))
             bot.send_signal(signal.SIGKILL)
@@ -99,8 +113,10 @@ def test_sigkill_loses_nothing_and_repeats_only_in_flight_sends(tmp_path: Path) 
             suspects |= in_flight(database)
         # A last run, left alone, finishes the load and exits cleanly on SIGTERM.
         bot = subprocess.Popen(
-            [sys.executable, "-m", "reminder_bot", "run"], env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            [sys.executable, "-m", "reminder_bot", "run"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         deadline = time.time() + max(30.0, slots[USERS] - time.time() + 30)
         while time.time() < deadline:
@@ -120,9 +136,11 @@ def test_sigkill_loses_nothing_and_repeats_only_in_flight_sends(tmp_path: Path) 
     final = statuses(database)
     lost = [user for user in slots if delivered[user] == 0]
     duplicated = {user: n - 1 for user, n in delivered.items() if n > 1}
-    report = (f"seed={SEED} kills={KILLS} users={USERS} statuses={dict(final)} "
-              f"lost={len(lost)} duplicates={sum(duplicated.values())} "
-              f"in-flight-at-kills={len(suspects)}")
+    report = (
+        f"seed={SEED} kills={KILLS} users={USERS} statuses={dict(final)} "
+        f"lost={len(lost)} duplicates={sum(duplicated.values())} "
+        f"in-flight-at-kills={len(suspects)}"
+    )
     print(report)  # noqa: T201 - the figures are the point of a crash run
     assert lost == [], report
     assert final == Counter({"sent": USERS}), report
