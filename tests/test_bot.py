@@ -507,3 +507,23 @@ async def test_group_chat_is_pointed_to_a_private_chat(bot: BotHarness) -> None:
     reply = await bot.reply(-100123)
     assert "private chat" in text_of(reply)
     assert rows(bot, "select count(*) from users") == [(0,)]
+
+
+async def test_every_health_text_is_accepted_by_the_bot_api(bot: BotHarness) -> None:
+    """Each nudge, the routine and the checklist pass Telegram's HTML entity parser."""
+    from telegram.constants import ParseMode
+
+    from reminder_bot.content import render_nudge, render_redflags, render_relief
+
+    await start(bot)
+    content = bot.services.content
+    texts = [
+        render_nudge(n, content.disclaimer_short) for ns in content.nudges.values() for n in ns
+    ]
+    for number in (None, "112", "911", "999", "000", "111"):
+        texts += [render_relief(content, number), render_redflags(content, number)]
+    await bot.mark()
+    for text in texts:
+        await bot.application.bot.send_message(ALICE.id, text, parse_mode=ParseMode.HTML)
+    calls = await bot.wait_calls("sendMessage", chat_id=ALICE.id, count=len(texts))
+    assert [c["status"] for c in calls] == [200] * len(texts)
