@@ -15,6 +15,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     MessageHandler,
     filters,
@@ -31,7 +32,12 @@ from reminder_bot.store import Store
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.EDITED_MESSAGE, Update.CALLBACK_QUERY]
+ALLOWED_UPDATES = [
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.MY_CHAT_MEMBER,
+]
 
 
 @dataclass(frozen=True)
@@ -140,6 +146,9 @@ def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None
     for name, callback in handlers.COMMAND_HANDLERS.items():
         application.add_handler(CommandHandler(name, callback, filters=private))
     application.add_handler(CallbackQueryHandler(handlers.button))
+    application.add_handler(
+        ChatMemberHandler(handlers.chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
     application.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
     application.add_handler(MessageHandler(private & filters.TEXT, handlers.plain_text))
     application.add_handler(

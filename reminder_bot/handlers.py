@@ -735,6 +735,19 @@ async def forget_button(update: Update, context: Context, value: str) -> None:
     )
 
 
+async def chat_member(update: Update, context: Context) -> None:
+    """The user blocked the bot (Telegram says so at once): stop nudging them right away."""
+    change = update.my_chat_member
+    if change is None or change.chat.type != "private":
+        return
+    if change.new_chat_member.status in ("kicked", "left"):
+        svc = services(context)
+        user = await svc.store.run(svc.store.get_user, change.chat.id)
+        if user is not None and user.active:
+            await svc.store.run(svc.store.deactivate, user.id, "blocked", svc.clock.now())
+            log.info("user %d blocked the bot; marked inactive", user.id)
+
+
 async def on_error(update: object, context: Context) -> None:
     """Log the failure and tell the user something went wrong on our side."""
     log.error("error while handling an update", exc_info=context.error)

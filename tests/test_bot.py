@@ -3,6 +3,7 @@ bot's clock is moved by hand (no real waiting); SQLite is a file on disk."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -446,7 +447,8 @@ async def test_every_nudge_of_a_habit_before_a_repeat(bot: BotHarness) -> None:
 
 async def test_blocked_user_is_marked_inactive(bot: BotHarness) -> None:
     await start(bot)
-    await bot.client.block(ALICE.id)
+    # No my_chat_member update this time: the bot learns it from the 403 of the next nudge.
+    await bot.client.block(ALICE.id, notify=False)
     calls = await nudges_at(bot, MONDAY_0700_UTC + timedelta(hours=1), 1)
     assert calls[0]["status"] == 403
     await bot.settle()
@@ -527,3 +529,16 @@ async def test_every_health_text_is_accepted_by_the_bot_api(bot: BotHarness) -> 
         await bot.application.bot.send_message(ALICE.id, text, parse_mode=ParseMode.HTML)
     calls = await bot.wait_calls("sendMessage", chat_id=ALICE.id, count=len(texts))
     assert [c["status"] for c in calls] == [200] * len(texts)
+
+
+async def test_blocking_is_noticed_before_the_next_nudge(bot: BotHarness) -> None:
+    await start(bot)
+    await bot.client.block(ALICE.id)  # Telegram sends my_chat_member "kicked" right away
+    for _ in range(100):
+        if rows(bot, "select active from users") == [(0,)]:
+            break
+        await asyncio.sleep(0.05)
+    assert rows(bot, "select active, inactive_reason from users") == [(0, "blocked")]
+    await bot.set_time(MONDAY_0700_UTC + timedelta(hours=2))
+    await bot.settle()
+    await bot.no_calls("sendMessage", ALICE.id, wait=0.2)
