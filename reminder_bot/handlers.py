@@ -166,6 +166,13 @@ def habit_label(habit: str) -> str:
     return f"{emoji} {_(label)}"
 
 
+WEEKDAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
+MONTH_NAMES = (
+    N_("Jan"), N_("Feb"), N_("Mar"), N_("Apr"), N_("May"), N_("Jun"),
+    N_("Jul"), N_("Aug"), N_("Sep"), N_("Oct"), N_("Nov"), N_("Dec"),
+)  # fmt: skip
+
+
 def format_when(when: datetime, zone: tzinfo, now: datetime) -> str:
     """A due time as the user reads it: 'today 14:30', 'tomorrow 09:00', 'Mon 3 Mar 09:00'."""
     local = when.astimezone(zone)
@@ -174,8 +181,9 @@ def format_when(when: datetime, zone: tzinfo, now: datetime) -> str:
         return _("today {time}").format(time=f"{local:%H:%M}")
     if local.date() == today + timedelta(days=1):
         return _("tomorrow {time}").format(time=f"{local:%H:%M}")
-    weekday = _(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")[local.weekday()])
-    return f"{weekday} {local.day} {_(f'{local:%b}')} {local:%H:%M}"
+    weekday = _(WEEKDAY_NAMES[local.weekday()])
+    month = _(MONTH_NAMES[local.month - 1])
+    return f"{weekday} {local.day} {month} {local:%H:%M}"
 
 
 async def require_user(update: Update, context: Context) -> User | None:

@@ -23,6 +23,7 @@ from sqlite_utils import Database, Migrations
 
 from reminder_bot.clock import from_epoch, to_epoch
 from reminder_bot.content import choose_nudge
+from reminder_bot import parsing
 from reminder_bot.parsing import format_rule, parse_quiet, parse_rule, zone_from_name
 from reminder_bot.presets import Preset
 from reminder_bot.schedule import HABITS, QuietHours, next_occurrence, slot_is_quiet
@@ -186,9 +187,8 @@ def _delivery_from_row(row: Mapping[str, Any]) -> Delivery:
 
 
 def format_quiet(quiet: QuietHours | None) -> str | None:
-    if quiet is None:
-        return None
-    return f"{quiet.start:%H:%M}-{quiet.end:%H:%M}"
+    """Quiet hours as stored: ``22:00-07:00``, or NULL for none."""
+    return None if quiet is None else parsing.format_quiet(quiet)
 
 
 class Store:
