@@ -21,9 +21,9 @@ from typing import Any, ParamSpec, TypeVar
 
 from sqlite_utils import Database, Migrations
 
+from reminder_bot import parsing
 from reminder_bot.clock import from_epoch, to_epoch
 from reminder_bot.content import choose_nudge
-from reminder_bot import parsing
 from reminder_bot.parsing import format_rule, parse_quiet, parse_rule, zone_from_name
 from reminder_bot.presets import Preset
 from reminder_bot.schedule import HABITS, QuietHours, next_occurrence, slot_is_quiet
