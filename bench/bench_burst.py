@@ -41,6 +41,8 @@ def run_burst(
     during: Callable[[Emulator, float], Any] | None = None,
     margin: float = 6.0,
     baseline_args: tuple[str, ...] = (),
+    extra_expected: int = 0,
+    after: Callable[[Emulator], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Run one design through the burst; return the measurements (see module doc)."""
     work = common.tmpdir(f"bench-{design}-")
@@ -93,7 +95,7 @@ def run_burst(
         why = common.drain(
             emulator,
             bot,
-            expected=users + (side.get("expected_replies", 0)),
+            expected=users + extra_expected,
             baseline_ok=before_ok,
             until=timeout_at,
             quiet=quiet,
@@ -106,6 +108,7 @@ def run_burst(
         log(f"{design}: stopped waiting: {why} ({drained - slot:.0f} s after the slot)")
         rc = bot.stop()
         calls = emulator.calls("sendMessage")
+        result["_after"] = after(emulator) if after is not None else {}
         report = analyze(calls, {uid: float(slot) for uid in ids})
         result.update(
             users=users,
