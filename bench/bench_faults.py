@@ -66,7 +66,7 @@ def main() -> int:
     parser.add_argument("--cap", type=float, default=30.0)
     parser.add_argument("--share", type=float, default=0.10, help="share of failing sends")
     parser.add_argument("--slow-delay", type=float, default=8.0, help="> the bot's 5 s timeout")
-    parser.add_argument("--quiet", type=float, default=45.0, help="stop after so long idle")
+    parser.add_argument("--quiet", type=float, default=25.0, help="stop after so long idle")
     parser.add_argument("--quick", action="store_true", help="6,000 nudges at 300/s")
     args = parser.parse_args()
     if args.quick:
@@ -92,7 +92,8 @@ def main() -> int:
         return {"chat_messages": chat_messages(emulator.url, ids), "fault_rules": rules}
 
     r = run_burst(
-        "ours", args.users, args.cap, quiet=args.quiet, faults=faults, during=during, after=after
+        "ours", args.users, args.cap, quiet=args.quiet, faults=faults, during=during, after=after,
+        extra_expected=10**9,  # stop on silence: 200 counts include applied-slow duplicates
     )
     extra = r["_after"]
     per_chat = extra["chat_messages"]
