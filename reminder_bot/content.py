@@ -1,7 +1,7 @@
 """Health content: load and check ``content/*.toml``, render it as Telegram HTML, pick nudges.
 
 The data files hold plain English text, each item with the ``source`` it rests on
-(/work/shared/content-facts.md). The renderers add all structure (bold headings, numbered steps,
+(the vetted health facts the project is written from). The renderers add all structure (bold headings, numbered steps,
 the disclaimer) and escape every text, so no data file can break Telegram's HTML parser, and
 they pass every text through ``_()`` at render time, so a catalogue can translate it (the
 msgids are the English data texts).
@@ -11,7 +11,7 @@ language, and ``choose_nudge`` takes its random generator as an argument.
 
 Sources stay in the data for reviewers and are not shown in messages: a nudge must fit a phone
 screen, and a citation list would double it. Every nudge ends with the short disclaimer line,
-/relief and /redflags with the long one (content-facts.md section 7).
+/relief and /redflags with the long one (the disclaimer model of those facts).
 """
 
 from __future__ import annotations
