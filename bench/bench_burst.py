@@ -43,6 +43,7 @@ def run_burst(
     baseline_args: tuple[str, ...] = (),
     extra_expected: int = 0,
     after: Callable[[Emulator], dict[str, Any]] | None = None,
+    env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Run one design through the burst; return the measurements (see module doc)."""
     work = common.tmpdir(f"bench-{design}-")
@@ -72,7 +73,7 @@ def run_burst(
             log(f"{design}: slot {hhmm(slot)} UTC; starting the bot in {wait:.0f} s")
             time.sleep(wait)
         if design == "ours":
-            bot = common.ours(emulator.url, database, cap)
+            bot = common.ours(emulator.url, database, cap, **(env or {}))
         else:
             extra = ("--aio-limiter",) if design == "baseline-aio" else ()
             bot = common.baseline(emulator.url, database, cap, *extra, *baseline_args)

@@ -3,7 +3,8 @@
 Fault rules (each about 2.5% of sendMessage calls; the emulator tries rules in order, so each
 rule's probability is conditioned on the earlier ones not matching): 429 (retry_after 1 and 2),
 500, slow (answer after --slow-delay s, past the bot's read timeout; half applied=False: the
-message is not created, half applied=True: it is) and drop (connection closed without an answer;
+message is not created, half applied=True: it is; the bot's REMINDER_BOT_HTTP_TIMEOUT is set to
+--timeout) and drop (connection closed without an answer;
 half applied=False, half applied=True). An applied timeout leaves the bot unable to know the
 message went out, so an at-least-once sender duplicates it: duplicates are inevitable there, and
 we count how many duplicates such applied timeouts explain.
@@ -65,7 +66,12 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=20_000)
     parser.add_argument("--cap", type=float, default=30.0)
     parser.add_argument("--share", type=float, default=0.10, help="share of failing sends")
-    parser.add_argument("--slow-delay", type=float, default=8.0, help="> the bot's 5 s timeout")
+    parser.add_argument(
+        "--timeout", type=float, default=10.0, help="the bot's REMINDER_BOT_HTTP_TIMEOUT"
+    )
+    parser.add_argument(
+        "--slow-delay", type=float, default=15.0, help="answer delay of 'slow': > --timeout"
+    )
     parser.add_argument("--quiet", type=float, default=25.0, help="stop after so long idle")
     parser.add_argument("--quick", action="store_true", help="6,000 nudges at 300/s")
     args = parser.parse_args()
@@ -94,6 +100,7 @@ def main() -> int:
     r = run_burst(
         "ours", args.users, args.cap, quiet=args.quiet, faults=faults, during=during, after=after,
         extra_expected=10**9,  # stop on silence: 200 counts include applied-slow duplicates
+        env={"REMINDER_BOT_HTTP_TIMEOUT": f"{args.timeout:g}"},
     )
     extra = r["_after"]
     per_chat = extra["chat_messages"]
@@ -108,7 +115,7 @@ def main() -> int:
     # (no answer, or an answer after the client's timeout) as it has extra messages.
     timeouts: Counter[int] = Counter()
     for c in r["_calls"]:
-        if c["status"] == 0 or (c["duration"] or 0) >= 5.0:
+        if c["status"] == 0 or (c["duration"] or 0) >= args.timeout:
             timeouts[c["chat_id"]] += 1
     chats_received = sum(1 for n in per_chat.values() if n >= 1)
     dup_messages = sum(max(0, n - 1) for n in per_chat.values())
