@@ -58,7 +58,8 @@ def main() -> None:
         assert job_queue is not None
         conn = sqlite3.connect(database)
         rows = conn.execute(
-            "select u.chat_id, s.habit, s.next_due from schedules s join users u on u.id = s.user_id "
+            "select u.chat_id, s.habit, s.next_due from schedules s "
+            "join users u on u.id = s.user_id "
             "where u.active = 1 and s.next_due is not null"
         )
         n = 0
@@ -86,7 +87,9 @@ def main() -> None:
         from telegram.ext import AIORateLimiter
 
         rate = float(os.environ.get("REMINDER_BOT_GLOBAL_RATE", "30"))
-        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=rate, overall_time_period=1))
+        builder = builder.rate_limiter(
+            AIORateLimiter(overall_max_rate=rate, overall_time_period=1)
+        )
     application = builder.build()
     application.add_handler(CommandHandler("help", help_command))
     application.run_polling(allowed_updates=[Update.MESSAGE], close_loop=False)

@@ -20,11 +20,10 @@ import argparse
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import common
-from common import HABITS, Emulator, analyze, hhmm, log, percentile
+from common import HABITS, Emulator, analyze, hhmm, log
 
 FIRST_USER = 100_001
 OTHER_USER = 900_001  # users outside the burst (interactive users)
@@ -56,7 +55,10 @@ def run_burst(
         others = list(range(OTHER_USER, OTHER_USER + other_users))
         t = time.perf_counter()
         emulator.register(ids + others)
-        log(f"{design}: {len(ids) + len(others)} users registered in {time.perf_counter() - t:.1f} s")
+        log(
+            f"{design}: {len(ids) + len(others)} users registered "
+            f"in {time.perf_counter() - t:.1f} s"
+        )
         # Start-up estimate: ours reads the index (constant); the baseline builds N jobs.
         startup = 4.0 + (users / 3000 if design.startswith("baseline") else 0.0)
         slot = common.ceil_minute(time.time() + startup + margin)
@@ -218,10 +220,12 @@ def main() -> int:
         "--designs",
         default="ours,baseline",
         help="comma list of ours, baseline (PTB timerbot style, no limiter), baseline-aio "
-        "(the same with PTB's AIORateLimiter at the cap)",
+        "(the same with PTB's AIORateLimiter at the cap; needs python-telegram-bot[rate-limiter])",
     )
     parser.add_argument("--quick", action="store_true", help="6,000 users at 300/s")
-    parser.add_argument("--quiet", type=float, default=20.0, help="stop after so long without a delivery")
+    parser.add_argument(
+        "--quiet", type=float, default=20.0, help="stop after so long without a delivery"
+    )
     args = parser.parse_args()
     if args.quick:
         args.users, args.cap = 6000, 300.0
@@ -230,7 +234,9 @@ def main() -> int:
     results = []
     for design in args.designs.split(","):
         results.append(run_burst(design, args.users, args.cap, quiet=args.quiet))
-    print_results(f"Burst: {args.users:,} nudges due in the same minute, cap {args.cap:g}/s", results)
+    print_results(
+        f"Burst: {args.users:,} nudges due in the same minute, cap {args.cap:g}/s", results
+    )
     targets = {}
     for r in results:
         if r["design"] == "ours":

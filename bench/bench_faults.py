@@ -1,11 +1,11 @@
 """Faults: the burst with 10% of sendMessage calls failing at the emulator, through our bot.
 
-Fault rules (each about 2.5% of sendMessage calls; the emulator tries rules in order, so each
-rule's probability is conditioned on the earlier ones not matching): 429 (retry_after 1 and 2),
-500, slow (answer after --slow-delay s, past the bot's read timeout; half applied=False: the
-message is not created, half applied=True: it is; the bot's REMINDER_BOT_HTTP_TIMEOUT is set to
---timeout) and drop (connection closed without an answer;
-half applied=False, half applied=True). An applied timeout leaves the bot unable to know the
+Fault rules (each kind about 2.5% of sendMessage calls; the emulator tries rules in order, so
+each rule's probability is conditioned on the earlier ones not matching): 429 (retry_after 1 and
+2), 500, slow (the answer comes after --slow-delay s, past the bot's HTTP timeout, which is set to
+--timeout through REMINDER_BOT_HTTP_TIMEOUT; half applied=False: the message is not created, half
+applied=True: it is) and drop (the connection closes without an answer; half applied=False, half
+applied=True). An applied timeout leaves the bot unable to know the
 message went out, so an at-least-once sender duplicates it: duplicates are inevitable there, and
 we count how many duplicates such applied timeouts explain.
 
@@ -22,9 +22,8 @@ import argparse
 from collections import Counter
 from typing import Any
 
-import httpx
-
 import common
+import httpx
 from bench_burst import FIRST_USER, print_results, public, run_burst
 from common import Emulator
 
@@ -98,19 +97,31 @@ def main() -> int:
         return {"chat_messages": chat_messages(emulator.url, ids), "fault_rules": rules}
 
     r = run_burst(
-        "ours", args.users, args.cap, quiet=args.quiet, faults=faults, during=during, after=after,
+        "ours",
+        args.users,
+        args.cap,
+        quiet=args.quiet,
+        faults=faults,
+        during=during,
+        after=after,
         extra_expected=10**9,  # stop on silence: 200 counts include applied-slow duplicates
         env={"REMINDER_BOT_HTTP_TIMEOUT": f"{args.timeout:g}"},
     )
     extra = r["_after"]
     per_chat = extra["chat_messages"]
     rules = extra["fault_rules"]
-    hits = {
-        f"{x['kind']}{'' if x['kind'] in ('429', '500') else (' applied' if x['applied'] else ' not applied')}"
-        + (f" retry_after={x['retry_after']}" if x["kind"] == "429" else ""): x["hits"]
-        for x in rules
-    }
-    applied_timeouts = sum(x["hits"] for x in rules if x["kind"] in ("slow", "drop") and x["applied"])
+
+    def rule_name(x: dict[str, Any]) -> str:
+        if x["kind"] == "429":
+            return f"429 retry_after={x['retry_after']}"
+        if x["kind"] in ("slow", "drop"):
+            return f"{x['kind']} {'applied' if x['applied'] else 'not applied'}"
+        return str(x["kind"])
+
+    hits = {rule_name(x): x["hits"] for x in rules}
+    applied_timeouts = sum(
+        x["hits"] for x in rules if x["kind"] in ("slow", "drop") and x["applied"]
+    )
     # Per chat: a duplicate is explained if the chat saw at least as many timed-out calls
     # (no answer, or an answer after the client's timeout) as it has extra messages.
     timeouts: Counter[int] = Counter()

@@ -18,6 +18,7 @@ from typing import Any
 import common
 from bench_burst import OTHER_USER, print_results, public, run_burst
 from common import Emulator, percentile
+
 from reminder_bot.emulator_client import EmulatorClient
 
 
@@ -40,7 +41,9 @@ def injector(commands: int, window: float, text: str, seed: int):  # type: ignor
     return during
 
 
-def latencies(calls: list[dict[str, Any]], injected: list[tuple[int, float]]) -> list[float | None]:
+def latencies(
+    calls: list[dict[str, Any]], injected: list[tuple[int, float]]
+) -> list[float | None]:
     by_chat: dict[int, list[float]] = {}
     for c in calls:
         if c["status"] == 200:

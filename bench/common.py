@@ -87,7 +87,8 @@ def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]
         print(
             "  "
             + "  ".join(
-                c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths))
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(row, widths, strict=True))
             )
         )
         if n == 0:
@@ -529,7 +530,7 @@ class SlotReport:
 
 
 def analyze(calls: list[dict[str, Any]], slots: dict[int, float]) -> SlotReport:
-    """One slot per chat: ``slots`` maps chat_id -> slot epoch. Counts only calls to those chats."""
+    """One slot per chat: ``slots`` maps chat_id -> slot epoch; only calls to those chats count."""
     ok: dict[int, list[float]] = defaultdict(list)
     http_429 = other = attempts = 0
     for call in calls:
@@ -568,7 +569,9 @@ def exception_summary(lines: list[tuple[float, str]], top: int = 6) -> dict[str,
     """Count the exception lines (``module.Error: message``) a process logged, by kind."""
     counts: Counter[str] = Counter()
     for _, line in lines:
-        m = re.match(r"^([a-zA-Z_.]+(?:Error|Exception|TimedOut|RetryAfter|Forbidden)):? ?(.*)", line)
+        m = re.match(
+            r"^([a-zA-Z_.]+(?:Error|Exception|TimedOut|RetryAfter|Forbidden)):? ?(.*)", line
+        )
         if m:
             detail = re.sub(r"\d+(\.\d+)?", "N", m.group(2))[:60]
             counts[f"{m.group(1)}: {detail}"] += 1
