@@ -319,11 +319,8 @@ def delivery_log(path: Path) -> list[dict[str, Any]]:
         rows = conn.execute(
             "select user_id, chat_id, habit, slot, status, attempts, error from deliveries"
         ).fetchall()
-    except sqlite3.OperationalError:
-        return []
     finally:
-        pass
-    conn.close()
+        conn.close()
     return [dict(r) for r in rows]
 
 
