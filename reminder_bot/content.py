@@ -1,10 +1,10 @@
 """Health content: load and check ``content/*.toml``, render it as Telegram HTML, pick nudges.
 
-The data files hold plain English text, each item with the ``source`` it rests on
-(the vetted health facts the project is written from). The renderers add all structure (bold headings, numbered steps,
-the disclaimer) and escape every text, so no data file can break Telegram's HTML parser, and
-they pass every text through ``_()`` at render time, so a catalogue can translate it (the
-msgids are the English data texts).
+The data files hold plain English text, each item with the ``source`` it rests on (the
+vetted health facts the project is written from). The renderers add all structure (bold
+headings, numbered steps, the disclaimer) and escape every text, so no data file can break
+Telegram's HTML parser, and they pass every text through ``_()`` at render time, so a
+catalogue can translate it (the msgids are the English data texts).
 
 Everything here is pure: loading reads only the given folder, rendering reads only the current
 language, and ``choose_nudge`` takes its random generator as an argument.
