@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -73,7 +72,6 @@ class Dispatcher:
         self._backlog = False
         self._wake_job: Job[Any] | None = None
         self._in_flight: set[asyncio.Task[None]] = set()
-        self.on_delivered: list[Callable[[Delivery, str], None]] = []
 
     # ----- waking --------------------------------------------------------------------------
 
@@ -194,9 +192,7 @@ class Dispatcher:
             max_attempts=1000,  # the deadline ends the retries, not a count
             before_attempt=functools.partial(self.store.run, self.store.mark_sending, delivery.id),
         )
-        status = await self._send(delivery, text, markup, options)
-        if status is not None:
-            self._notify(delivery, status)
+        await self._send(delivery, text, markup, options)
 
     async def _resend_snoozed(self, delivery: Delivery) -> None:
         user = await self.store.run(self.store.get_user, delivery.user_id)
@@ -212,28 +208,18 @@ class Dispatcher:
         options = SendOptions(
             priority=NUDGE, due=now.timestamp(), deadline=now + self.stale, max_attempts=1000
         )
-        try:
-            message = await self.application.bot.send_message(
-                delivery.chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-                rate_limit_args=options,
-            )
-        except Forbidden:
-            await self._blocked(delivery)
-            return
-        except (StaleError, BadRequest, NetworkError) as error:
-            log.warning("snoozed nudge %d not resent: %s", delivery.id, error)
-            return
-        await self.store.run(
-            self.store.mark_resent, delivery.id, message.message_id, self.clock.now()
-        )
-        self._notify(delivery, "resent")
+        await self._send(delivery, text, markup, options, resend=True)
 
     async def _send(
-        self, delivery: Delivery, text: str, markup: InlineKeyboardMarkup, options: SendOptions
-    ) -> str | None:
+        self,
+        delivery: Delivery,
+        text: str,
+        markup: InlineKeyboardMarkup,
+        options: SendOptions,
+        *,
+        resend: bool = False,
+    ) -> str:
+        """Send one nudge (or a snoozed one again) and log the outcome; return the status."""
         try:
             message = await self.application.bot.send_message(
                 delivery.chat_id,
@@ -273,6 +259,11 @@ class Dispatcher:
                 error=str(error),
             )
             return "failed"
+        if resend:
+            await self.store.run(
+                self.store.mark_resent, delivery.id, message.message_id, self.clock.now()
+            )
+            return "resent"
         await self.store.run(
             self.store.mark_sent,
             delivery.id,
@@ -289,7 +280,3 @@ class Dispatcher:
         log.info("user %d blocked the bot; marking inactive", delivery.user_id)
         await self.store.run(self.store.mark, delivery.id, "blocked", now)
         await self.store.run(self.store.deactivate, delivery.user_id, "blocked", now)
-
-    def _notify(self, delivery: Delivery, status: str) -> None:
-        for listener in self.on_delivered:
-            listener(delivery, status)

@@ -196,6 +196,14 @@ async def require_user(update: Update, context: Context) -> User | None:
     return user
 
 
+async def rescheduled(svc: Services, user_id: int) -> User:
+    """After a change to the user's settings: wake the dispatcher, return the stored user."""
+    svc.dispatcher.kick()
+    user = await svc.store.run(svc.store.get_user, user_id)
+    assert user is not None
+    return user
+
+
 async def first_due_line(svc: Services, user: User) -> str:
     rows = await svc.store.run(svc.store.schedules, user.id)
     due = [(row.next_due, habit) for habit, row in rows.items() if row.next_due is not None]
@@ -372,9 +380,7 @@ async def timezone_command(update: Update, context: Context) -> None:
 
 async def set_timezone(svc: Services, user: User, zone: str) -> str:
     await svc.store.run(svc.store.set_timezone, user.id, zone, svc.clock.now())
-    svc.dispatcher.kick()
-    updated = await svc.store.run(svc.store.get_user, user.id)
-    assert updated is not None
+    updated = await rescheduled(svc, user.id)
     local = svc.clock.now().astimezone(zone_from_name(zone))
     return "\n".join(
         [
@@ -423,9 +429,7 @@ def preset_list(svc: Services, user: User) -> str:
 
 async def apply_preset(svc: Services, user: User, preset: Preset) -> str:
     await svc.store.run(svc.store.apply_preset, user.id, preset, svc.clock.now())
-    svc.dispatcher.kick()
-    updated = await svc.store.run(svc.store.get_user, user.id)
-    assert updated is not None
+    updated = await rescheduled(svc, user.id)
     return (
         _("✅ Preset <b>{name}</b> applied.").format(name=html.escape(preset.name))
         + "\n\n"
@@ -482,9 +486,7 @@ async def pause_command(update: Update, context: Context) -> None:
         argument_text(update), zone=user.zone, now=now, default_until=default_until
     )
     await svc.store.run(svc.store.set_pause, user.id, until, now)
-    svc.dispatcher.kick()
-    updated = await svc.store.run(svc.store.get_user, user.id)
-    assert updated is not None
+    updated = await rescheduled(svc, user.id)
     text = _("⏸ Paused until {when}. Send /resume to restart sooner.").format(
         when=format_when(until, user.zone, now)
     )
@@ -503,9 +505,7 @@ async def resume_command(update: Update, context: Context) -> None:
         await reply(update, _("Nudges are stopped. Send /start to turn them back on."))
         return
     await svc.store.run(svc.store.set_pause, user.id, None, now)
-    svc.dispatcher.kick()
-    updated = await svc.store.run(svc.store.get_user, user.id)
-    assert updated is not None
+    updated = await rescheduled(svc, user.id)
     await reply(update, _("▶️ Nudges are back on.") + "\n" + await first_due_line(svc, updated))
 
 
