@@ -90,9 +90,7 @@ def build_application(
             clock,
             catch_up=timedelta(minutes=config.catch_up_minutes),
             stale=timedelta(minutes=config.stale_minutes),
-            # Small claims keep the writer thread free for replies and send marks; twenty
-            # seconds of sending queued ahead keep the sender busy between claims.
-            batch=200,
+            # Twenty seconds of sending queued ahead keep the sender busy between claims.
             max_in_flight=max(200, int(config.global_rate * 20)),
         )
         application.bot_data["services"] = handlers.Services(

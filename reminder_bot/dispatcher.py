@@ -19,7 +19,7 @@ from telegram.ext import Application, Job
 
 from reminder_bot import i18n
 from reminder_bot.clock import Clock
-from reminder_bot.content import Content, Nudge, render_nudge
+from reminder_bot.content import Content, render_nudge
 from reminder_bot.i18n import _
 from reminder_bot.schedule import slot_is_quiet
 from reminder_bot.sender import NUDGE, SendOptions, StaleError
@@ -53,8 +53,10 @@ class Dispatcher:
         *,
         catch_up: timedelta = timedelta(minutes=30),
         stale: timedelta = timedelta(minutes=30),
-        batch: int = 500,
-        max_in_flight: int = 1000,
+        # Small claims (~60 ms of writer time) keep the one SQLite thread free for replies and
+        # the per-send marks; max_in_flight bounds what waits in the sender.
+        batch: int = 200,
+        max_in_flight: int = 600,
     ) -> None:
         self.application = application
         self.store = store
@@ -64,9 +66,6 @@ class Dispatcher:
         self.stale = stale
         self.batch = batch
         self.max_in_flight = max_in_flight
-        self._nudges: dict[str, Nudge] = {
-            nudge.id: nudge for nudges in content.nudges.values() for nudge in nudges
-        }
         self._lock = asyncio.Lock()
         self._again = False
         self._backlog = False
@@ -175,7 +174,7 @@ class Dispatcher:
     # ----- sending -------------------------------------------------------------------------
 
     def render(self, delivery: Delivery) -> str:
-        nudge = self._nudges.get(delivery.nudge_id or "")
+        nudge = self.content.find_nudge(delivery.nudge_id or "")
         if nudge is None:
             # Content changed since the slot was claimed: any nudge of the habit will do.
             nudge = self.content.nudges[delivery.habit][0]
