@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 
 from reminder_bot import __version__
@@ -60,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def stop_requested(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
 def setup_logging(level: str) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
@@ -86,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    # Until PTB installs its own handlers, SIGTERM (docker stop) during start-up means "stop":
+    # leave quietly with 0 instead of dying by the signal.
+    signal.signal(signal.SIGTERM, stop_requested)
     try:
         if args.command == "run":
             from reminder_bot import app, config

@@ -27,8 +27,8 @@ msgstr ""
 """
 
 
-def from_code(path: Path) -> Iterator[tuple[str, str | None, int]]:
-    """(msgid, msgid_plural, line) for each translatable literal in a module."""
+def from_code(path: Path) -> Iterator[tuple[str, str | None]]:
+    """(msgid, msgid_plural) for each translatable literal in a module."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name):
@@ -36,12 +36,12 @@ def from_code(path: Path) -> Iterator[tuple[str, str | None, int]]:
         args = node.args
         literal = [isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args]
         if node.func.id in ("_", "N_") and args and literal[0]:
-            yield args[0].value, None, node.lineno  # type: ignore[attr-defined]
+            yield args[0].value, None  # type: ignore[attr-defined]
         elif node.func.id == "ngettext" and len(args) >= 2 and literal[0] and literal[1]:
-            yield args[0].value, args[1].value, node.lineno  # type: ignore[attr-defined]
+            yield args[0].value, args[1].value  # type: ignore[attr-defined]
 
 
-def from_data(path: Path) -> Iterator[tuple[str, str | None, int]]:
+def from_data(path: Path) -> Iterator[str]:
     """Every user-visible string value of a content or preset file (not ids or sources)."""
     import tomllib
 
@@ -60,8 +60,7 @@ def from_data(path: Path) -> Iterator[tuple[str, str | None, int]]:
                 yield from walk(child, child_key)
 
     data = tomllib.loads(path.read_text(encoding="utf-8"))
-    for text in walk(data, ""):
-        yield text, None, 0
+    yield from walk(data, "")
 
 
 def escape(text: str) -> str:
@@ -71,11 +70,12 @@ def escape(text: str) -> str:
 def catalogue() -> str:
     entries: dict[tuple[str, str | None], list[str]] = {}
     for path in sorted(PACKAGE.glob("*.py")):
-        for msgid, plural, line in from_code(path):
-            entries.setdefault((msgid, plural), []).append(f"{path.relative_to(ROOT)}:{line}")
-    for path in sorted((PACKAGE / "content").glob("*.toml")):
-        for msgid, plural, _line in from_data(path):
+        for msgid, plural in from_code(path):
+            # File names only: line numbers would make every code edit stale the template.
             entries.setdefault((msgid, plural), []).append(str(path.relative_to(ROOT)))
+    for path in sorted((PACKAGE / "content").glob("*.toml")):
+        for msgid in from_data(path):
+            entries.setdefault((msgid, None), []).append(str(path.relative_to(ROOT)))
     for path in sorted((ROOT / "schedules").glob("*.toml")):
         import tomllib
 

@@ -112,12 +112,15 @@ def test_sigkill_loses_nothing_and_repeats_only_in_flight_sends(tmp_path: Path) 
             assert integrity(database) == "ok", f"kill {kill}"
             at_kills.append(in_flight(database))
         # A last run, left alone, finishes the load and exits cleanly on SIGTERM.
+        started = client.last_seq()
         bot = subprocess.Popen(
             [sys.executable, "-m", "reminder_bot", "run"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
+        # Up and serving (its menu is set in post_init) before the load is judged finished.
+        client.wait_for_calls("setMyCommands", since=started, timeout=30)
         deadline = time.time() + max(30.0, slots[USERS] - time.time() + 30)
         while time.time() < deadline:
             left = statuses(database)
