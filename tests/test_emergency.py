@@ -75,18 +75,20 @@ def test_country_specific_link_keeps_its_own_country() -> None:
 
 
 def test_committed_table_matches_the_generator(tmp_path: Path) -> None:
-    """The JSON is generated; rerunning the script on the same tzdata changes nothing."""
+    """The JSON is generated: rerunning the script gives the same table. With a newer tzdata
+    installed than the one committed, the zones both know must still agree (a change there
+    means: rerun scripts/gen_zone_countries.py and commit)."""
     committed = json.loads((ROOT / "reminder_bot/data/zone_countries.json").read_text("utf-8"))
-    import tzdata
-
-    tzdir = Path(tzdata.__file__).parent / "zoneinfo"
-    version = (tzdir / "tzdata.zi").read_text("utf-8").splitlines()[0].removeprefix("# version ")
-    if version != committed["tzdata_version"]:
-        pytest.skip(f"installed tzdata {version} differs from {committed['tzdata_version']}")
     output = tmp_path / "zones.json"
     subprocess.run(
         [sys.executable, str(ROOT / "scripts/gen_zone_countries.py"), "--output", str(output)],
         check=True,
         capture_output=True,
     )
-    assert json.loads(output.read_text("utf-8")) == committed
+    fresh = json.loads(output.read_text("utf-8"))
+    if fresh["tzdata_version"] == committed["tzdata_version"]:
+        assert fresh == committed
+        return
+    old_zones, new_zones = committed["zones"], fresh["zones"]
+    changed = {z for z in old_zones.keys() & new_zones.keys() if old_zones[z] != new_zones[z]}
+    assert not changed, f"tzdata {fresh['tzdata_version']} moved zones: {sorted(changed)}"
