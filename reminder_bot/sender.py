@@ -15,6 +15,7 @@ import asyncio
 import heapq
 import itertools
 import logging
+import math
 import random
 import time
 from collections.abc import Awaitable, Callable, Coroutine
@@ -123,6 +124,10 @@ class Sender(BaseRateLimiter[SendOptions]):
         self._pump: asyncio.Task[None] | None = None
         self.sent = 0
         self.retries = 0
+        self._nudges_in_flight = 0
+        # Round-trip time of nudge sends (EWMA); starts at a pessimistic 100 ms, Telegram's
+        # order of magnitude, and follows what it measures.
+        self._latency = 0.1
 
     async def initialize(self) -> None:
         """Nothing to open: the pump starts with the first call that needs it, so a bot that
@@ -155,18 +160,24 @@ class Sender(BaseRateLimiter[SendOptions]):
     ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         options = rate_limit_args or SendOptions()
         chat_id = data.get("chat_id")
+        throttled = endpoint in GLOBAL_LIMITED
+        holds_nudge_slot = throttled and options.priority == NUDGE
         attempt = 0
         while True:
-            if endpoint in GLOBAL_LIMITED:
+            if throttled:
                 chat_key = chat_id if endpoint in CHAT_LIMITED and chat_id is not None else None
                 await self._acquire(chat_key, options)
-            if options.deadline is not None and self.clock.now() > options.deadline:
-                raise StaleError(f"{endpoint} to {chat_id} passed its deadline")
-            attempt += 1
-            if options.before_attempt is not None:
-                await options.before_attempt()
+            pause = 0.0
             try:
+                if options.deadline is not None and self.clock.now() > options.deadline:
+                    raise StaleError(f"{endpoint} to {chat_id} passed its deadline")
+                attempt += 1
+                if options.before_attempt is not None:
+                    await options.before_attempt()
+                started = time.monotonic()
                 result = await callback(*args, **kwargs)
+                if holds_nudge_slot:
+                    self._latency += 0.2 * (time.monotonic() - started - self._latency)
                 self.sent += 1
                 return result
             except RetryAfter as error:
@@ -179,7 +190,7 @@ class Sender(BaseRateLimiter[SendOptions]):
                 # 429s don't count as attempts: Telegram told us exactly when to come back.
                 attempt -= 1
                 if chat_id is None:
-                    await asyncio.sleep(seconds)
+                    pause = seconds
             except (BadRequest, Forbidden, InvalidToken, Conflict):
                 raise
             except NetworkError as error:
@@ -190,11 +201,24 @@ class Sender(BaseRateLimiter[SendOptions]):
                 if attempt >= options.max_attempts:
                     raise
                 self.retries += 1
-                delay = backoff(attempt, rng=self.rng)
+                pause = backoff(attempt, rng=self.rng)
                 log.info(
-                    "%s on %s to %s; retry %d in %.2f s", error, endpoint, chat_id, attempt, delay
+                    "%s on %s to %s; retry %d in %.2f s", error, endpoint, chat_id, attempt, pause
                 )
-                await asyncio.sleep(delay)
+            finally:
+                if holds_nudge_slot:
+                    self._release_nudge_slot()
+            await asyncio.sleep(pause)
+
+    def nudge_slots(self) -> int:
+        """How many nudges may be in flight at once: just enough to keep the global pace at
+        the measured round-trip time. Each one in flight is a possible duplicate if the process
+        dies, so no more than the pace needs (one, against a fast local server)."""
+        return max(1, math.ceil(self._latency / self.global_interval * 1.5))
+
+    def _release_nudge_slot(self) -> None:
+        self._nudges_in_flight -= 1
+        self._wakeup.set()
 
     def _hold_chat(self, chat_id: int | str | None, seconds: float) -> None:
         if chat_id is None:
@@ -227,6 +251,9 @@ class Sender(BaseRateLimiter[SendOptions]):
         except asyncio.CancelledError:
             if not waiter.future.done():
                 waiter.future.cancel()
+            elif not waiter.future.cancelled() and waiter.key[0] == NUDGE:
+                # Granted, then cancelled before it could run: give the slot back.
+                self._release_nudge_slot()
             raise
 
     def _schedule_chat(self, key: int | str, chat: _Chat, now: float) -> None:
@@ -257,9 +284,12 @@ class Sender(BaseRateLimiter[SendOptions]):
             timeout: float | None = None
             if self._ready:
                 if now >= self._next_global:
-                    self._grant_one(now)
-                    continue
-                timeout = self._next_global - now
+                    if self._grant_one(now):
+                        continue
+                    # Only nudges are ready and all their slots are in flight: a finishing
+                    # send sets the wake-up.
+                else:
+                    timeout = self._next_global - now
             if self._waiting:
                 until_chat = max(0.0, self._waiting[0][0] - now)
                 timeout = until_chat if timeout is None else min(timeout, until_chat)
@@ -269,7 +299,8 @@ class Sender(BaseRateLimiter[SendOptions]):
             except TimeoutError:
                 pass
 
-    def _grant_one(self, now: float) -> None:
+    def _grant_one(self, now: float) -> bool:
+        """Grant the best ready call; False if the only ready calls are nudges with no slot."""
         while self._ready:
             _, key = heapq.heappop(self._ready)
             chat = self._chats.get(key)
@@ -285,10 +316,17 @@ class Sender(BaseRateLimiter[SendOptions]):
                 chat.state = "waiting"
                 heapq.heappush(self._waiting, (chat.free_at, key))
                 continue
+            if chat.waiters[0].key[0] == NUDGE and self._nudges_in_flight >= self.nudge_slots():
+                # Replies rank first in the ready heap, so everything left is a nudge too.
+                heapq.heappush(self._ready, (chat.waiters[0].key, key))
+                return False
             waiter = heapq.heappop(chat.waiters)
+            if waiter.key[0] == NUDGE:
+                self._nudges_in_flight += 1
             waiter.future.set_result(None)
             self._next_global = max(self._next_global, now) + self.global_interval
             if key != "__global__":
                 chat.free_at = now + self._interval(key)
             self._schedule_chat(key, chat, now)
-            return
+            return True
+        return False

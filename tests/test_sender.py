@@ -198,3 +198,46 @@ def test_backoff_is_capped_and_jittered(attempt: int) -> None:
     values = [backoff(attempt, base=0.5, cap=30, rng=rng) for _ in range(200)]
     assert all(0 <= v <= min(30, 0.5 * 2 ** (attempt - 1)) for v in values)
     assert len(set(values)) > 150
+
+
+@pytest.mark.parametrize(("latency", "rate", "most"), [(0.002, 100, 1), (0.05, 40, 4)])
+async def test_nudges_in_flight_are_as_few_as_the_pace_needs(
+    latency: float, rate: float, most: int
+) -> None:
+    """Each nudge in flight is a possible duplicate after a crash: only as many overlap as the
+    round-trip time and the global rate require."""
+    sender = Sender(global_rate=rate, chat_rate=100)
+    sender._latency = latency  # as if measured: the EWMA starts pessimistic at 100 ms
+    active = peak = 0
+
+    def slow(chat_id: int):
+        async def call() -> dict[str, Any]:
+            nonlocal active, peak
+            active += 1
+            peak = max(peak, active)
+            await asyncio.sleep(latency)
+            active -= 1
+            return {"ok": True}
+
+        return call
+
+    started = time.monotonic()
+    await asyncio.gather(
+        *(
+            sender.process_request(
+                slow(chat),
+                (),
+                {},
+                "sendMessage",
+                {"chat_id": chat},
+                SendOptions(priority=NUDGE, due=chat),
+            )
+            for chat in range(1, 41)
+        )
+    )
+    elapsed = time.monotonic() - started
+    assert peak <= most
+    assert sender.nudge_slots() <= most
+    # The pace is still kept: 40 nudges take about 40 / rate seconds, not 40 x latency.
+    assert elapsed < 40 / rate * 1.5 + latency
+    await sender.shutdown()
