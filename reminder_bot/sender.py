@@ -125,8 +125,8 @@ class Sender(BaseRateLimiter[SendOptions]):
         self.sent = 0
         self.retries = 0
         self._nudges_in_flight = 0
-        # Round-trip time of nudge sends (EWMA); starts at a pessimistic 100 ms, Telegram's
-        # order of magnitude, and follows what it measures.
+        # How long a nudge holds its slot (delivery-log mark + round trip; EWMA); starts at a
+        # pessimistic 100 ms, Telegram's order of magnitude, and follows what it measures.
         self._latency = 0.1
 
     async def initialize(self) -> None:
@@ -172,9 +172,9 @@ class Sender(BaseRateLimiter[SendOptions]):
                 if options.deadline is not None and self.clock.now() > options.deadline:
                     raise StaleError(f"{endpoint} to {chat_id} passed its deadline")
                 attempt += 1
+                started = time.monotonic()  # the slot is held from here: mark, then request
                 if options.before_attempt is not None:
                     await options.before_attempt()
-                started = time.monotonic()
                 result = await callback(*args, **kwargs)
                 if holds_nudge_slot:
                     self._latency += 0.2 * (time.monotonic() - started - self._latency)
