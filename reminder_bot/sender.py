@@ -146,9 +146,6 @@ class Sender(BaseRateLimiter[SendOptions]):
                 pass
             self._pump = None
 
-    def queued(self) -> int:
-        return sum(len(chat.waiters) for chat in self._chats.values())
-
     async def process_request(
         self,
         callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],

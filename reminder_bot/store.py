@@ -113,7 +113,6 @@ def _initial(db: Database) -> None:
 # failed   Telegram refused it for good (e.g. 400); `error` says why
 # blocked  the user had blocked the bot
 # superseded  a newer slot of the same habit was claimed before this one could be resent
-OPEN_STATUSES = ("queued", "sending")
 ACTIONS = ("done", "skipped", "snoozed")
 
 
@@ -305,9 +304,6 @@ class Store:
         with self.db.atomic():
             self._update_user(user_id, now, timezone=timezone)
             self._reschedule(user_id, now)
-
-    def set_language(self, user_id: int, language: str, now: datetime) -> None:
-        self._update_user(user_id, now, language=language)
 
     def set_rule(self, user_id: int, habit: str, rule: Any, now: datetime) -> None:
         with self.db.atomic():
@@ -632,10 +628,6 @@ class Store:
             )
         )
         return from_epoch(row["t"]) if row["t"] is not None else None
-
-    def delivery_counts(self) -> dict[str, int]:
-        rows = self.db.query("select status, count(*) as n from deliveries group by status")
-        return {row["status"]: row["n"] for row in rows}
 
     def user_count(self) -> int:
         return self.db.table("users").count
