@@ -21,14 +21,19 @@ from telegram.ext import (
     filters,
 )
 
-from reminder_bot import handlers
 from reminder_bot.clock import Clock, ManualClock, ScaledClock, SystemClock
+from reminder_bot.commands import COMMANDS, bot_commands
 from reminder_bot.config import Config, ConfigError
 from reminder_bot.content import Content, load_content
 from reminder_bot.dispatcher import Dispatcher
+from reminder_bot.handlers.account import chat_member
+from reminder_bot.handlers.buttons import button
+from reminder_bot.handlers.context import CONTEXT_TYPES, BotApplication, Services
+from reminder_bot.handlers.fallbacks import group_chat, on_error, plain_text, unknown_command
 from reminder_bot.presets import Preset, builtin_presets_dir, load_presets
 from reminder_bot.sender import Sender
 from reminder_bot.store import Store
+from reminder_bot.updates import ChatOrderedProcessor
 
 log = logging.getLogger(__name__)
 
@@ -72,55 +77,18 @@ def build_application(
     *,
     clock: Clock | None = None,
     data: DataFiles | None = None,
-) -> Application[Any, Any, Any, Any, Any, Any]:
+) -> BotApplication:
     """Build the bot; nothing touches the network or the database until it is started."""
-    data = data or load_data_files(config)
-    clock = clock or make_clock(config)
-    sender = Sender(global_rate=config.global_rate, chat_rate=config.chat_rate, clock=clock)
+    files = data or load_data_files(config)
+    bot_clock = clock or make_clock(config)
+    sender = Sender(global_rate=config.global_rate, chat_rate=config.chat_rate, clock=bot_clock)
 
-    async def post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        nudge_ids = {
-            habit: [n.id for n in nudges] for habit, nudges in data.content.nudges.items()
-        }
-        store = Store(config.database, nudge_ids)
-        dispatcher = Dispatcher(
-            application,
-            store,
-            data.content,
-            clock,
-            catch_up=timedelta(minutes=config.catch_up_minutes),
-            stale=timedelta(minutes=config.stale_minutes),
-            # Twenty seconds of sending queued ahead keep the sender busy between claims.
-            max_in_flight=max(200, int(config.global_rate * 20)),
-        )
-        application.bot_data["services"] = handlers.Services(
-            config=config,
-            store=store,
-            content=data.content,
-            presets=data.presets,
-            clock=clock,
-            dispatcher=dispatcher,
-        )
-        await application.bot.set_my_commands(handlers.bot_commands())
-        if isinstance(clock, ManualClock):
-            clock.subscribe(dispatcher.kick)
-        await dispatcher.start()
-        me = application.bot.bot
-        log.info("reminder-bot is running as @%s with %d users", me.username, store.user_count())
-
-    async def post_stop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        svc: handlers.Services | None = application.bot_data.get("services")
-        if svc is not None:
-            await svc.dispatcher.stop()
-
-    async def post_shutdown(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        svc: handlers.Services | None = application.bot_data.pop("services", None)
-        if svc is not None:
-            svc.store.close()
-            log.info("database closed")
+    async def post_init(application: BotApplication) -> None:
+        await start_services(application, open_services(application, config, files, bot_clock))
 
     application = (
         ApplicationBuilder()
+        .context_types(CONTEXT_TYPES)
         .token(config.token)
         .base_url(config.base_url)
         .base_file_url(config.base_file_url)
@@ -128,31 +96,80 @@ def build_application(
         .connect_timeout(config.http_timeout)
         .read_timeout(config.http_timeout)
         .write_timeout(config.http_timeout)
-        # Updates are handled concurrently so one slow reply never holds up every user.
-        .concurrent_updates(True)
+        # Chats are handled concurrently so one slow reply never holds up every user; each
+        # chat's own updates in the order they were sent.
+        .concurrent_updates(ChatOrderedProcessor())
         .post_init(post_init)
-        .post_stop(post_stop)
-        .post_shutdown(post_shutdown)
+        .post_stop(stop_services)
+        .post_shutdown(close_services)
         .build()
     )
     add_handlers(application)
     return application
 
 
-def add_handlers(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def open_services(
+    application: BotApplication, config: Config, data: DataFiles, clock: Clock
+) -> Services:
+    """Open the database and set up the dispatcher: what the handlers need, in one place."""
+    nudge_ids = {habit: [n.id for n in nudges] for habit, nudges in data.content.nudges.items()}
+    store = Store(config.database, nudge_ids)
+    dispatcher = Dispatcher(
+        application,
+        store,
+        data.content,
+        clock,
+        catch_up=timedelta(minutes=config.catch_up_minutes),
+        stale=timedelta(minutes=config.stale_minutes),
+        # Twenty seconds of sending queued ahead keep the sender busy between claims.
+        max_in_flight=max(200, int(config.global_rate * 20)),
+    )
+    return Services(
+        config=config,
+        store=store,
+        content=data.content,
+        presets=data.presets,
+        clock=clock,
+        dispatcher=dispatcher,
+    )
+
+
+async def start_services(application: BotApplication, services: Services) -> None:
+    """post_init: hand the services to the handlers, publish the menu, start dispatching."""
+    application.bot_data.services = services
+    await application.bot.set_my_commands(bot_commands())
+    if isinstance(services.clock, ManualClock):
+        services.clock.subscribe(services.dispatcher.kick)
+    await services.dispatcher.start()
+    users = await services.store.user_count()
+    log.info("reminder-bot is running as @%s with %d users", application.bot.bot.username, users)
+
+
+async def stop_services(application: BotApplication) -> None:
+    """post_stop: no new sends once polling has stopped."""
+    services = application.bot_data.services
+    if services is not None:
+        await services.dispatcher.stop()
+
+
+async def close_services(application: BotApplication) -> None:
+    """post_shutdown: close the database last, after PTB's own shutdown."""
+    services, application.bot_data.services = application.bot_data.services, None
+    if services is not None:
+        services.store.close()
+        log.info("database closed")
+
+
+def add_handlers(application: BotApplication) -> None:
     private = filters.ChatType.PRIVATE
-    for name, callback in handlers.COMMAND_HANDLERS.items():
-        application.add_handler(CommandHandler(name, callback, filters=private))
-    application.add_handler(CallbackQueryHandler(handlers.button))
-    application.add_handler(
-        ChatMemberHandler(handlers.chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
-    )
-    application.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
-    application.add_handler(MessageHandler(private & filters.TEXT, handlers.plain_text))
-    application.add_handler(
-        MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, handlers.group_chat)
-    )
-    application.add_error_handler(handlers.on_error)
+    for command in COMMANDS:
+        application.add_handler(CommandHandler(command.name, command.handler, filters=private))
+    application.add_handler(CallbackQueryHandler(button))
+    application.add_handler(ChatMemberHandler(chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+    application.add_handler(MessageHandler(private & filters.TEXT, plain_text))
+    application.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, group_chat))
+    application.add_error_handler(on_error)
 
 
 class StartupError(Exception):

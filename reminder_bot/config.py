@@ -26,7 +26,7 @@ class Setting:
     description: str
 
 
-# The README's configuration table is generated from this list (scripts/gen_config_table.py),
+# The README's configuration table is generated from this list (scripts/gen_doc_tables.py),
 # so the documentation cannot drift from what the code reads.
 SETTINGS: tuple[Setting, ...] = (
     Setting(

@@ -25,10 +25,11 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from reminder_bot import app as bot_app
-from reminder_bot.clock import ScaledClock, SystemClock
-from reminder_bot.config import load
+from reminder_bot.clock import Clock, ScaledClock, SystemClock
+from reminder_bot.config import Config, load
 from reminder_bot.emulator import start_emulator
 from reminder_bot.emulator_client import AsyncEmulatorClient, User
+from reminder_bot.handlers.context import BotApplication
 from reminder_bot.parsing import zone_from_name
 
 DEMO_TOKEN = "123456:DEMO"
@@ -108,98 +109,123 @@ def read_lines(queue: asyncio.Queue[str | None], loop: asyncio.AbstractEventLoop
     loop.call_soon_threadsafe(queue.put_nowait, None)
 
 
+def demo_config(url: str, speed: float, timezone: str | None, database: str) -> Config:
+    return load(
+        {
+            "TELEGRAM_BOT_TOKEN": DEMO_TOKEN,
+            "TELEGRAM_API_URL": url,
+            "REMINDER_BOT_DATABASE": database,
+            "REMINDER_BOT_TIMEZONE": timezone or os.environ.get("REMINDER_BOT_TIMEZONE") or "UTC",
+            "REMINDER_BOT_CLOCK_SPEED": str(speed),
+        }
+    )
+
+
+@dataclass
+class Session:
+    """One demo: what the bot does is printed, what the person types goes to the emulator."""
+
+    application: BotApplication
+    config: Config
+    clock: Clock
+    speed: float
+    client: AsyncEmulatorClient
+    terminal: Terminal
+    user: User = field(default_factory=demo_user)
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def greet(self, url: str) -> None:
+        speed_note = f", the bot's clock runs {self.speed:g}x faster" if self.speed != 1 else ""
+        self.terminal.line(
+            f"reminder-bot demo: you are {self.user.first_name} (user {self.user.id}) in a "
+            f"private chat with the bot, over a local Telegram emulator at {url}{speed_note}.\n"
+            "Type /start to begin and /help for the commands; type a number to press that "
+            "button; /quit or Ctrl-D leaves."
+        )
+
+    async def run(self) -> None:
+        """Until /quit, end of input or a signal."""
+        watcher = asyncio.create_task(self.show_bot())
+        reader = asyncio.create_task(self.chat())
+        await self.stop.wait()
+        reader.cancel()
+        await asyncio.sleep(0.3)  # let the last replies print
+        watcher.cancel()
+        await asyncio.gather(watcher, reader, return_exceptions=True)
+
+    async def stamp(self, call: dict[str, Any]) -> str:
+        """The bot's local time when the call was made (its clock may run faster)."""
+        services = self.application.bot_data.services
+        zone_name = self.config.timezone
+        if services is not None:
+            stored = await services.store.get_user(self.user.id)
+            zone_name = stored.timezone if stored else zone_name
+        real_delay = max(0.0, time.time() - float(call.get("time", time.time())))
+        then = self.clock.now() - timedelta(seconds=real_delay * self.speed)
+        return f"{then.astimezone(zone_from_name(zone_name)):%a %H:%M}"
+
+    async def show_bot(self) -> None:
+        seq = 0
+        while not self.stop.is_set():
+            calls = await self.client.calls(seq, None, None, wait=1.0)
+            for call in calls:
+                seq = max(seq, call["seq"])
+                if call["method"] in SHOWN and call.get("chat_id") in (self.user.id, None):
+                    self.terminal.call(await self.stamp(call), call)
+
+    async def chat(self) -> None:
+        lines: asyncio.Queue[str | None] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+        threading.Thread(target=read_lines, args=(lines, loop), daemon=True).start()
+        while not self.stop.is_set():
+            line = await lines.get()
+            if line is None:
+                break
+            text = line.strip()
+            if text in ("/quit", "/exit"):
+                break
+            if text.isdigit():
+                await self.press(int(text))
+            elif text:
+                await self.client.send_text(self.user, text)
+        self.stop.set()
+
+    async def press(self, number: int) -> None:
+        pressed = self.terminal.buttons.get(number)
+        if pressed is None:
+            self.terminal.line(f"  (no button {number}; buttons are numbered in [brackets])")
+            return
+        message_id, data = pressed
+        try:
+            await self.client.press_button(self.user, message_id, data=data)
+        except AssertionError as error:
+            self.terminal.line(f"  (that button is gone: {error})")
+
+
 async def run(speed: float, timezone: str | None, database: str | None, out: TextIO) -> int:
     emulator = await start_emulator()
     workdir = None
     if database is None:
         workdir = tempfile.TemporaryDirectory(prefix="reminder-bot-demo-")
         database = str(Path(workdir.name) / "demo.sqlite3")
-    env = {
-        "TELEGRAM_BOT_TOKEN": DEMO_TOKEN,
-        "TELEGRAM_API_URL": emulator.url,
-        "REMINDER_BOT_DATABASE": database,
-        "REMINDER_BOT_TIMEZONE": timezone or os.environ.get("REMINDER_BOT_TIMEZONE") or "UTC",
-        "REMINDER_BOT_CLOCK_SPEED": str(speed),
-    }
-    config = load(env)
+    config = demo_config(emulator.url, speed, timezone, database)
     clock = ScaledClock(speed) if speed != 1 else SystemClock()
     application = bot_app.build_application(config, clock=clock)
     await bot_app.start_in_loop(application)
     client = AsyncEmulatorClient(emulator.url)
-    user = demo_user()
-    terminal = Terminal(out, color=out.isatty())
-    stop = asyncio.Event()
+    session = Session(application, config, clock, speed, client, Terminal(out, out.isatty()))
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         with suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-
-    async def stamp(call: dict[str, Any]) -> str:
-        """The bot's local time when the call was made (its clock may run faster)."""
-        svc = application.bot_data.get("services")
-        zone_name = config.timezone
-        if svc is not None:
-            stored = await svc.store.run(svc.store.get_user, user.id)
-            zone_name = stored.timezone if stored else zone_name
-        real_delay = max(0.0, time.time() - float(call.get("time", time.time())))
-        then = clock.now() - timedelta(seconds=real_delay * speed)
-        return f"{then.astimezone(zone_from_name(zone_name)):%a %H:%M}"
-
-    async def show_bot() -> None:
-        seq = 0
-        while not stop.is_set():
-            calls = await client.calls(seq, None, None, wait=1.0)
-            for call in calls:
-                seq = max(seq, call["seq"])
-                if call["method"] in SHOWN and call.get("chat_id") in (user.id, None):
-                    terminal.call(await stamp(call), call)
-
-    async def chat() -> None:
-        lines: asyncio.Queue[str | None] = asyncio.Queue()
-        threading.Thread(target=read_lines, args=(lines, loop), daemon=True).start()
-        while not stop.is_set():
-            line = await lines.get()
-            if line is None:
-                break
-            text = line.strip()
-            if not text:
-                continue
-            if text in ("/quit", "/exit"):
-                break
-            if text.isdigit():
-                pressed = terminal.buttons.get(int(text))
-                if pressed is None:
-                    terminal.line(f"  (no button {text}; buttons are numbered in [brackets])")
-                    continue
-                message_id, data = pressed
-                try:
-                    await client.press_button(user, message_id, data=data)
-                except AssertionError as error:
-                    terminal.line(f"  (that button is gone: {error})")
-                continue
-            await client.send_text(user, text)
-        stop.set()
-
-    speed_note = f", the bot's clock runs {speed:g}x faster" if speed != 1 else ""
-    terminal.line(
-        f"reminder-bot demo: you are {user.first_name} (user {user.id}) in a private chat with "
-        f"the bot, over a local Telegram emulator at {emulator.url}{speed_note}.\n"
-        "Type /start to begin and /help for the commands; type a number to press that button; "
-        "/quit or Ctrl-D leaves."
-    )
-    watcher = asyncio.create_task(show_bot())
-    reader = asyncio.create_task(chat())
-    await stop.wait()
-    reader.cancel()
-    await asyncio.sleep(0.3)  # let the last replies print
-    watcher.cancel()
-    await asyncio.gather(watcher, reader, return_exceptions=True)
+            loop.add_signal_handler(sig, session.stop.set)
+    session.greet(emulator.url)
+    await session.run()
     await bot_app.stop_in_loop(application)
     await client.aclose()
     await emulator.stop()
     if workdir is not None:
         workdir.cleanup()
-    terminal.line("bye")
+    session.terminal.line("bye")
     return 0
 
 

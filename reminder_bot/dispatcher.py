@@ -8,39 +8,25 @@ import asyncio
 import contextlib
 import functools
 import logging
-from datetime import timedelta
+from collections.abc import Coroutine
+from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.jobstores.base import JobLookupError
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import Application, Job
 
 from reminder_bot import i18n
 from reminder_bot.clock import Clock
-from reminder_bot.content import Content, render_nudge
-from reminder_bot.i18n import _
-from reminder_bot.schedule import slot_is_quiet
+from reminder_bot.content import Content
+from reminder_bot.delivery_rules import resend_is_quiet
+from reminder_bot.nudge_message import nudge_message
 from reminder_bot.sender import NUDGE, SendOptions, StaleError
+from reminder_bot.status import DeliveryStatus
 from reminder_bot.store import Delivery, Store
 
 log = logging.getLogger(__name__)
-
-SNOOZE = timedelta(minutes=10)
-
-
-def nudge_keyboard(delivery_id: int, *, can_snooze: bool = True) -> InlineKeyboardMarkup:
-    """Done / Snooze 10 min / Skip; the callback data names the delivery, nothing else."""
-    buttons = [InlineKeyboardButton("✅ " + _("Done"), callback_data=f"n:{delivery_id}:done")]
-    if can_snooze:
-        buttons.append(
-            InlineKeyboardButton(
-                "⏰ " + _("Snooze 10 min"), callback_data=f"n:{delivery_id}:snooze"
-            )
-        )
-    buttons.append(InlineKeyboardButton("⏭ " + _("Skip"), callback_data=f"n:{delivery_id}:skip"))
-    return InlineKeyboardMarkup([buttons])
 
 
 class Dispatcher:
@@ -70,13 +56,16 @@ class Dispatcher:
         self._again = False
         self._backlog = False
         self._wake_job: Job[Any] | None = None
+        self._wake_at: datetime | None = None
+        self._ticked_at: datetime | None = None
+        self._changed = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
 
     # ----- waking --------------------------------------------------------------------------
 
     async def start(self) -> None:
         """Resend what a crash left unconfirmed, then run the first tick."""
-        unsent = await self.store.run(self.store.unsent, self.clock.now(), stale=self.stale)
+        unsent = await self.store.unsent(self.clock.now(), stale=self.stale)
         if unsent:
             log.info("resending %d nudges left unconfirmed by the last run", len(unsent))
         for delivery in unsent:
@@ -92,6 +81,7 @@ class Dispatcher:
         if job_queue is None:
             raise RuntimeError("the JobQueue is required: install python-telegram-bot[job-queue]")
         self._cancel_wake()
+        self._wake_at = self.clock.now() + timedelta(seconds=delay)
         self._wake_job = job_queue.run_once(
             self._on_wake,
             when=delay,
@@ -110,6 +100,7 @@ class Dispatcher:
             with contextlib.suppress(JobLookupError):
                 self._wake_job.schedule_removal()
             self._wake_job = None
+            self._wake_at = None
 
     async def stop(self) -> None:
         self._cancel_wake()
@@ -128,37 +119,29 @@ class Dispatcher:
                 await self._tick_once()
                 if not self._again:
                     break
+        self._changed.set()
 
     async def _tick_once(self) -> None:
         now = self.clock.now()
         room = self.max_in_flight - len(self._in_flight)
-        self._backlog = False
+        self._backlog = room <= 0
         if room > 0:
             limit = min(self.batch, room)
-            deliveries, logged = await self.store.run(
-                self.store.claim_due, now, limit=limit, catch_up=self.catch_up
-            )
-            if logged:
-                log.info("logged %d slots without sending (missed or quiet)", logged)
-            for delivery in deliveries:
+            claim = await self.store.claim(now, limit=limit, catch_up=self.catch_up)
+            if claim.logged:
+                log.info("logged %d slots without sending (missed or quiet)", claim.logged)
+            for delivery in claim.deliveries:
                 self._spawn(self._send_nudge(delivery))
-            self._backlog = len(deliveries) + logged >= limit
-            snoozes = await self.store.run(self.store.due_snoozes, now, limit=limit)
-            for delivery in snoozes:
-                # Clear the snooze before sending so a second tick can't pick it up again.
-                await self.store.run(self.store.mark, delivery.id, "snoozed", now, snooze_due=None)
+            for delivery in claim.snoozed:
                 self._spawn(self._resend_snoozed(delivery))
-        else:
-            self._backlog = True
-        if self._backlog:
-            # The finishing sends kick us again; no timer needed.
-            return
-        next_wake = await self.store.run(self.store.next_wake)
-        if next_wake is not None:
-            self._schedule_wake(self.clock.seconds_until(next_wake))
-            log.debug("next wake at %s", next_wake.isoformat())
+            self._backlog = len(claim.deliveries) + claim.logged >= limit
+            if not self._backlog and claim.next_wake is not None:
+                self._schedule_wake(self.clock.seconds_until(claim.next_wake))
+                log.debug("next wake at %s", claim.next_wake.isoformat())
+        # With a backlog, the finishing sends kick us again; no timer needed.
+        self._ticked_at = now
 
-    def _spawn(self, coroutine: Any) -> None:
+    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
         self._in_flight.add(task)
         task.add_done_callback(self._finished)
@@ -170,40 +153,44 @@ class Dispatcher:
         if self._backlog and len(self._in_flight) <= self.max_in_flight // 2:
             self._backlog = False
             self.kick()
+        self._changed.set()
+
+    async def settled(self, now: datetime, *, within: float = 10.0) -> None:
+        """Wait until a tick that started at ``now`` or later has run, nothing is due before
+        ``now``, and every send it started has finished: a positive barrier for tests and the
+        demo. Raises TimeoutError after ``within`` seconds rather than returning early."""
+        async with asyncio.timeout(within):
+            while not self._is_settled(now):
+                self._changed.clear()
+                await self._changed.wait()
+
+    def _is_settled(self, now: datetime) -> bool:
+        ticked = self._ticked_at is not None and self._ticked_at >= now
+        wake_pending = self._wake_at is not None and self._wake_at <= now
+        busy = self._lock.locked() or self._backlog or bool(self._in_flight)
+        return ticked and not wake_pending and not busy
 
     # ----- sending -------------------------------------------------------------------------
 
-    def render(self, delivery: Delivery) -> str:
-        nudge = self.content.find_nudge(delivery.nudge_id or "")
-        if nudge is None:
-            # Content changed since the slot was claimed: any nudge of the habit will do.
-            nudge = self.content.nudges[delivery.habit][0]
-        return render_nudge(nudge, self.content.disclaimer_short)
-
     async def _send_nudge(self, delivery: Delivery) -> None:
         with i18n.language(delivery.language):
-            text = self.render(delivery)
-            markup = nudge_keyboard(delivery.id)
+            text, markup = nudge_message(self.content, delivery, snoozed=False)
         options = SendOptions(
             priority=NUDGE,
             due=delivery.slot.timestamp(),
             deadline=delivery.slot + self.stale,
             max_attempts=1000,  # the deadline ends the retries, not a count
-            before_attempt=functools.partial(self.store.run, self.store.mark_sending, delivery.id),
+            before_attempt=functools.partial(self.store.mark_sending, delivery.id),
         )
         await self._send(delivery, text, markup, options)
 
     async def _resend_snoozed(self, delivery: Delivery) -> None:
-        user = await self.store.run(self.store.get_user, delivery.user_id)
         now = self.clock.now()
-        if user is None or not user.active:
-            return
-        if slot_is_quiet(now.astimezone(user.zone).time(), user.quiet):
+        if resend_is_quiet(now, delivery.zone, delivery.quiet):
             log.info("snoozed nudge %d fell into quiet hours; not resent", delivery.id)
             return
         with i18n.language(delivery.language):
-            text = _("⏰ Snoozed reminder") + "\n\n" + self.render(delivery)
-            markup = nudge_keyboard(delivery.id, can_snooze=False)
+            text, markup = nudge_message(self.content, delivery, snoozed=True)
         options = SendOptions(
             priority=NUDGE, due=now.timestamp(), deadline=now + self.stale, max_attempts=1000
         )
@@ -213,11 +200,11 @@ class Dispatcher:
         self,
         delivery: Delivery,
         text: str,
-        markup: InlineKeyboardMarkup,
+        markup: Any,
         options: SendOptions,
         *,
         resend: bool = False,
-    ) -> str:
+    ) -> DeliveryStatus:
         """Send one nudge (or a snoozed one again) and log the outcome; return the status."""
         try:
             message = await self.application.bot.send_message(
@@ -228,54 +215,28 @@ class Dispatcher:
                 rate_limit_args=options,
             )
         except StaleError:
-            await self.store.run(
-                self.store.mark,
-                delivery.id,
-                "stale",
-                self.clock.now(),
-                error="; ".join(options.errors[-3:]) or None,
-            )
-            return "stale"
+            return await self._settle(delivery, DeliveryStatus.STALE, options.errors[-3:])
         except Forbidden:
-            await self._blocked(delivery)
-            return "blocked"
+            log.info("user %d blocked the bot; marking inactive", delivery.user_id)
+            await self.store.deactivate(delivery.user_id, "blocked", self.clock.now())
+            return await self._settle(delivery, DeliveryStatus.BLOCKED, [])
         except BadRequest as error:
             log.warning("nudge %d refused: %s", delivery.id, error)
-            await self.store.run(
-                self.store.mark, delivery.id, "failed", self.clock.now(), error=str(error)
-            )
             if "chat not found" in str(error).lower():
-                await self.store.run(
-                    self.store.deactivate, delivery.user_id, "chat not found", self.clock.now()
-                )
-            return "failed"
+                await self.store.deactivate(delivery.user_id, "chat not found", self.clock.now())
+            return await self._settle(delivery, DeliveryStatus.FAILED, [str(error)])
         except NetworkError as error:
-            await self.store.run(
-                self.store.mark,
-                delivery.id,
-                "failed",
-                self.clock.now(),
-                error=str(error),
-            )
-            return "failed"
-        if resend:
-            await self.store.run(
-                self.store.mark_resent, delivery.id, message.message_id, self.clock.now()
-            )
-            return "resent"
-        await self.store.run(
-            self.store.mark_sent,
-            delivery.id,
-            message.message_id,
-            self.clock.now(),
-            # Earlier failed attempts stay visible: a TimedOut among them means Telegram may
-            # have shown this nudge twice.
-            "; ".join(options.errors[-5:]) or None,
+            return await self._settle(delivery, DeliveryStatus.FAILED, [str(error)])
+        # Earlier failed attempts stay visible: a TimedOut among them means Telegram may have
+        # shown this nudge twice.
+        error_text = "; ".join(options.errors[-5:]) or None
+        await self.store.mark_sent(
+            delivery.id, message.message_id, self.clock.now(), resent=resend, error=error_text
         )
-        return "sent"
+        return DeliveryStatus.RESENT if resend else DeliveryStatus.SENT
 
-    async def _blocked(self, delivery: Delivery) -> None:
-        now = self.clock.now()
-        log.info("user %d blocked the bot; marking inactive", delivery.user_id)
-        await self.store.run(self.store.mark, delivery.id, "blocked", now)
-        await self.store.run(self.store.deactivate, delivery.user_id, "blocked", now)
+    async def _settle(
+        self, delivery: Delivery, status: DeliveryStatus, errors: list[str]
+    ) -> DeliveryStatus:
+        await self.store.mark(delivery.id, status, "; ".join(errors) or None)
+        return status

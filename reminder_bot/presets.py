@@ -79,8 +79,7 @@ def _string(path: Path, data: Mapping[str, Any], key: str, label: str, example: 
     return value
 
 
-def load_preset(path: Path) -> Preset:
-    """Read and check one preset file."""
+def _read(path: Path) -> dict[str, Any]:
     name = path.stem
     if not NAME_PATTERN.match(name):
         raise _error(
@@ -96,10 +95,13 @@ def load_preset(path: Path) -> Preset:
         raise _error(path, None, f"not valid TOML: {error}") from None
     except OSError as error:
         raise _error(path, None, f"cannot be read ({error.strerror})") from None
-
     for key in data:
         if key not in TOP_LEVEL_KEYS:
             raise _error(path, key, f"unknown key (allowed: {', '.join(TOP_LEVEL_KEYS)})", None)
+    return data
+
+
+def _description(path: Path, data: Mapping[str, Any]) -> str:
     if "description" not in data:
         raise _error(
             path,
@@ -110,15 +112,20 @@ def load_preset(path: Path) -> Preset:
     description = _string(path, data, "description", "description", "Sitting at a desk").strip()
     if not description:
         raise _error(path, "description", "is empty", "Sitting at a desk most of the day")
+    return description
 
-    quiet: QuietHours | None = None
-    if "quiet" in data:
-        text = _string(path, data, "quiet", "quiet", EXAMPLE_QUIET)
-        try:
-            quiet = parse_quiet(text)
-        except ParseError as error:
-            raise _error(path, "quiet", error.message, error.example) from None
 
+def _quiet(path: Path, data: Mapping[str, Any]) -> QuietHours | None:
+    if "quiet" not in data:
+        return None
+    text = _string(path, data, "quiet", "quiet", EXAMPLE_QUIET)
+    try:
+        return parse_quiet(text)
+    except ParseError as error:
+        raise _error(path, "quiet", error.message, error.example) from None
+
+
+def _rules(path: Path, data: Mapping[str, Any]) -> dict[str, Rule]:
     if "habits" not in data:
         raise _error(
             path, "habits", f"missing: add a [habits] table with {', '.join(HABITS)}", None
@@ -139,10 +146,18 @@ def load_preset(path: Path) -> Preset:
             rules[habit] = parse_rule(text)
         except ParseError as error:
             raise _error(path, label, error.message, error.example) from None
+    return rules
+
+
+def load_preset(path: Path) -> Preset:
+    """Read and check one preset file."""
+    data = _read(path)
+    description = _description(path, data)
+    quiet = _quiet(path, data)
     return Preset(
-        name=name,
+        name=path.stem,
         description=description,
-        rules=MappingProxyType(rules),
+        rules=MappingProxyType(_rules(path, data)),
         quiet=quiet,
         path=path,
     )

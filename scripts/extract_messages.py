@@ -69,7 +69,8 @@ def escape(text: str) -> str:
 
 def catalogue() -> str:
     entries: dict[tuple[str, str | None], list[str]] = {}
-    for path in sorted(PACKAGE.glob("*.py")):
+    # rglob: subpackages (content/, parsing/) hold translatable texts too.
+    for path in sorted(PACKAGE.rglob("*.py")):
         for msgid, plural in from_code(path):
             # File names only: line numbers would make every code edit stale the template.
             entries.setdefault((msgid, plural), []).append(str(path.relative_to(ROOT)))

@@ -82,7 +82,7 @@ class BotHarness:
 
     @property
     def services(self) -> Any:
-        return self.application.bot_data["services"]
+        return self.application.bot_data.services
 
     async def mark(self) -> int:
         """Remember where the call log is, so the next wait looks only at newer calls."""

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from conftest import ALICE, BOB, MONDAY_0700_UTC, BotHarness
 
+from reminder_bot.callbacks import ForgetConfirm, PresetPick, TimeZonePick, encode
 from reminder_bot.emulator_client import User
 
 
@@ -122,11 +123,10 @@ async def test_timezone_keeps_local_times(bot: BotHarness) -> None:
 async def test_timezone_buttons(bot: BotHarness) -> None:
     await start(bot)
     menu = await bot.send("/timezone")
-    assert any(b["callback_data"] == "tz:Asia/Tokyo" for b in buttons_of(menu))
+    tokyo = encode(TimeZonePick("Asia/Tokyo"))
+    assert any(b["callback_data"] == tokyo for b in buttons_of(menu))
     await bot.mark()
-    await bot.client.press_button(
-        ALICE, menu["response"]["result"]["message_id"], data="tz:Asia/Tokyo"
-    )
+    await bot.client.press_button(ALICE, menu["response"]["result"]["message_id"], data=tokyo)
     answer = await bot.reply(None, "answerCallbackQuery")
     assert answer["status"] == 200
     assert "Asia/Tokyo" in text_of(await bot.reply(ALICE.id))
@@ -216,7 +216,7 @@ async def test_preset_lists_and_applies(bot: BotHarness) -> None:
     listing = await bot.send("/preset")
     for name in ("desk-worker", "standing-job", "gentle"):
         assert name in text_of(listing)
-        assert any(b["callback_data"] == f"preset:{name}" for b in buttons_of(listing))
+        assert any(b["callback_data"] == encode(PresetPick(name)) for b in buttons_of(listing))
     applied = await bot.send("/preset gentle")
     assert "gentle" in text_of(applied)
     assert rows(bot, "select preset from users") == [("gentle",)]
@@ -227,7 +227,9 @@ async def test_preset_button(bot: BotHarness) -> None:
     listing = await bot.send("/preset")
     await bot.mark()
     await bot.client.press_button(
-        ALICE, listing["response"]["result"]["message_id"], data="preset:standing-job"
+        ALICE,
+        listing["response"]["result"]["message_id"],
+        data=encode(PresetPick("standing-job")),
     )
     assert "standing-job" in text_of(await bot.reply(ALICE.id))
     assert rows(bot, "select preset from users") == [("standing-job",)]
@@ -308,13 +310,13 @@ async def test_forget_needs_confirmation_then_deletes_everything(bot: BotHarness
     ask = await bot.send("/forget")
     message_id = ask["response"]["result"]["message_id"]
     await bot.mark()
-    await bot.client.press_button(ALICE, message_id, data="forget:no")
+    await bot.client.press_button(ALICE, message_id, data=encode(ForgetConfirm.NO))
     await bot.reply(ALICE.id, "editMessageText")
     assert rows(bot, "select count(*) from users") == [(1,)]
     ask = await bot.send("/forget")
     await bot.mark()
     await bot.client.press_button(
-        ALICE, ask["response"]["result"]["message_id"], data="forget:yes"
+        ALICE, ask["response"]["result"]["message_id"], data=encode(ForgetConfirm.YES)
     )
     edit = await bot.reply(ALICE.id, "editMessageText")
     assert "deleted" in text_of(edit)

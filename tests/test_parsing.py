@@ -4,15 +4,9 @@ from datetime import UTC, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from reminder_bot.parsing import (
     ParseError,
-    describe_rule,
-    format_days,
-    format_quiet,
-    format_rule,
     parse_days,
     parse_duration,
     parse_habit,
@@ -80,19 +74,6 @@ def test_bad_days(text: str) -> None:
     assert info.value.example
     if text:
         assert "'" in info.value.message
-
-
-@pytest.mark.parametrize(
-    ("days", "text"),
-    [
-        (ALL_DAYS, "daily"), (WEEKDAYS, "on weekdays"), (WEEKENDS, "on weekends"),
-        (frozenset({0, 2, 4}), "on mon,wed,fri"), (frozenset({4, 5, 6, 0}), "on fri-mon"),
-        (frozenset({0, 1, 2, 5}), "on mon-wed,sat"), (frozenset({6, 0}), "on sun,mon"),
-        (frozenset(range(6)), "on mon-sat"),
-    ],
-)  # fmt: skip
-def test_format_days(days: frozenset[int], text: str) -> None:
-    assert format_days(days) == text
 
 
 @pytest.mark.parametrize(
@@ -200,59 +181,6 @@ def test_parse_schedule_command() -> None:
 
 
 @pytest.mark.parametrize(
-    ("rule", "text", "description"),
-    [
-        (Every(45, t("09:00"), t("17:30"), WEEKDAYS), "every 45m from 09:00 to 17:30 on weekdays",
-         "every 45 minutes from 09:00 to 17:30, Monday to Friday"),
-        (Every(120, t("10:00"), t("16:00"), ALL_DAYS), "every 2h from 10:00 to 16:00 daily",
-         "every 2 hours from 10:00 to 16:00, every day"),
-        (Every(60, t("10:00"), t("16:00"), WEEKENDS), "every 1h from 10:00 to 16:00 on weekends",
-         "every hour from 10:00 to 16:00, Saturday and Sunday"),
-        (At((t("12:30"),), ALL_DAYS), "at 12:30 daily", "at 12:30, every day"),
-        (At((t("09:00"), t("13:00")), frozenset({0, 2, 4})), "at 09:00,13:00 on mon,wed,fri",
-         "at 09:00 and 13:00, Monday, Wednesday and Friday"),
-        (Off(), "off", "off"),
-    ],
-)  # fmt: skip
-def test_format_and_describe(rule: Rule, text: str, description: str) -> None:
-    assert format_rule(rule) == text
-    assert describe_rule(rule) == description
-
-
-whole_minutes = st.builds(time, st.integers(0, 23), st.integers(0, 59))
-day_sets = st.frozensets(st.integers(0, 6), min_size=1)
-
-
-@st.composite
-def everies(draw: st.DrawFn) -> Every:
-    start = draw(whole_minutes)
-    end = draw(whole_minutes.filter(lambda value: value != start))
-    return Every(draw(st.integers(5, 1440)), start, end, draw(day_sets))
-
-
-ats = st.builds(
-    lambda times, days: At(tuple(sorted(times)), days),
-    st.lists(whole_minutes, min_size=1, max_size=24, unique=True),
-    day_sets,
-)
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.one_of(everies(), ats, st.just(Off())))
-def test_format_rule_round_trips(rule: Rule) -> None:
-    text = format_rule(rule)
-    assert parse_rule(text) == rule
-    assert parse_rule(text.upper()) == rule
-    assert describe_rule(rule)
-
-
-@settings(max_examples=200, deadline=None)
-@given(day_sets)
-def test_format_days_round_trips(days: frozenset[int]) -> None:
-    assert parse_days(format_days(days).removeprefix("on ")) == days
-
-
-@pytest.mark.parametrize(
     ("text", "quiet"),
     [
         ("22:00-07:00", QuietHours(t("22:00"), t("07:00"))),
@@ -264,8 +192,6 @@ def test_format_days_round_trips(days: frozenset[int]) -> None:
 )
 def test_parse_quiet(text: str, quiet: QuietHours | None) -> None:
     assert parse_quiet(text) == quiet
-    if quiet is not None:
-        assert parse_quiet(format_quiet(quiet)) == quiet
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from reminder_bot.config import ConfigError
-from reminder_bot.parsing import format_rule
 from reminder_bot.presets import Preset, builtin_presets_dir, load_preset, load_presets
+from reminder_bot.rule_text import format_rule
 from reminder_bot.schedule import HABITS, Every, Off, QuietHours, next_occurrence
 
 SHIPPED = ("desk-worker", "standing-job", "gentle")

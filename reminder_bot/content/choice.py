@@ -1,0 +1,48 @@
+"""Which nudge to send next: a shuffle bag per user and habit, so texts vary without repeats.
+
+Pure: the caller keeps the state (the ids seen in this cycle, the last id sent) and passes the
+random generator, so a seeded one gives the same order in tests.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Collection, Sequence
+
+
+def choose_nudge(
+    nudge_ids: Sequence[str],
+    seen_in_cycle: Collection[str],
+    last: str | None,
+    rng: random.Random,
+) -> tuple[str, bool]:
+    """Shuffle bag: the next nudge id and whether a new cycle started.
+
+    Every id comes once before any comes again, and never the same id twice in a row, also
+    across a cycle boundary (only impossible with a single id). The caller stores the state:
+    after a restart ``seen_in_cycle`` becomes ``{chosen}``, otherwise it gains ``chosen``.
+    Ids in ``seen_in_cycle`` that are no longer in ``nudge_ids`` (content changed) are ignored.
+    """
+    if not nudge_ids:
+        raise ValueError("choose_nudge needs at least one nudge id")
+    ids = list(dict.fromkeys(nudge_ids))  # keep order (deterministic for a seeded rng)
+    seen = set(seen_in_cycle)
+    remaining = [nudge_id for nudge_id in ids if nudge_id not in seen]
+    restarted = not remaining
+    if restarted:
+        remaining = ids
+    if len(remaining) > 1 and last in remaining:
+        remaining = [nudge_id for nudge_id in remaining if nudge_id != last]
+    return rng.choice(remaining), restarted
+
+
+def next_nudge(
+    ids: Sequence[str], seen: Sequence[str], last: str | None, rng: random.Random
+) -> tuple[str, list[str]]:
+    """The next nudge id and the cycle's new seen list, for the caller to store.
+
+    ``seen`` is the stored list (in sending order); stale ids in it are kept, as the store has
+    always kept them, and ignored by the choice. Raises ValueError when ``ids`` is empty.
+    """
+    chosen, restarted = choose_nudge(ids, seen, last, rng)
+    return chosen, [chosen] if restarted else [*seen, chosen]

@@ -1,0 +1,252 @@
+"""Read and check the content folder's TOML files into ``Content``.
+
+A self-hoster may bring their own folder, so every problem raises ``ConfigError`` naming the
+file, the key, what is wrong and an example: a typo stops the bot at start-up, not mid-message.
+Loading reads only the given folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import fields
+from functools import cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from reminder_bot.content.datafile import CONTENT_DIR, DataFile
+from reminder_bot.content.model import (
+    EMERGENCY_PLACEHOLDER,
+    REDFLAG_TIER_IDS,
+    RELIEF_STEP_IDS,
+    Content,
+    Nudge,
+    RedFlags,
+    RedFlagTier,
+    Relief,
+    ReliefStep,
+)
+from reminder_bot.content.render import (
+    render_nudge,
+    render_redflags,
+    render_relief,
+    visible_length,
+)
+from reminder_bot.schedule import HABITS
+
+MIN_NUDGES_PER_HABIT = 10
+# A nudge should fit a phone screen without scrolling; Telegram's own limit is 4096.
+NUDGE_MAX_CHARS = 700
+MESSAGE_MAX_CHARS = 4096
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+_Item = TypeVar("_Item")
+
+_NUDGE_KEYS = ("id", "text", "source")
+_STRETCH_KEYS = ("id", "text", "source", "exercise", "steps", "hold", "reps")
+
+
+def _load_nudge(
+    file: DataFile, habit: str, where: str, table: Mapping[str, Any], seen: dict[str, str]
+) -> Nudge:
+    stretch = habit == "stretch"
+    file.check_keys(
+        table,
+        where,
+        _STRETCH_KEYS if stretch else _NUDGE_KEYS,
+        "" if stretch else " (only stretch nudges have exercise, steps, hold, reps)",
+    )
+    nudge_id = file.item_id(table, where, seen, f"{habit}-glass-now")
+    text = file.text(table, where, "text", "Time for a glass of water.")
+    source = file.source(
+        table,
+        where,
+        "WHO 2020 guidelines (Bull et al., BJSM 2020)",
+        "every nudge names the fact it rests on (content-facts.md)",
+    )
+    if not stretch:
+        return Nudge(id=nudge_id, habit=habit, text=text, source=source)
+    why = "every stretch nudge needs {key}"
+    return Nudge(
+        id=nudge_id,
+        habit=habit,
+        text=text,
+        source=source,
+        exercise=file.text(
+            table, where, "exercise", "Knee-to-chest", why=why.format(key="exercise")
+        ),
+        steps=file.text_list(table, where, "steps", "Lie on your back.", why.format(key="steps")),
+        hold=file.text(table, where, "hold", "20-30 s", why=why.format(key="hold")),
+        reps=file.text(table, where, "reps", "2-3 times", why=why.format(key="reps")),
+    )
+
+
+def _load_nudges(file: DataFile, disclaimer: str) -> Mapping[str, tuple[Nudge, ...]]:
+    for key in file.data:
+        if key not in HABITS:
+            raise file.error(key, f"unknown habit; use one of {', '.join(HABITS)}")
+    seen: dict[str, str] = {}
+    result: dict[str, tuple[Nudge, ...]] = {}
+    for habit in HABITS:
+        tables = file.table_list(
+            habit, f'[[{habit}]] id = "{habit}-1" text = "..." source = "..."'
+        )
+        if len(tables) < MIN_NUDGES_PER_HABIT:
+            raise file.error(
+                habit,
+                f"has {len(tables)} nudges; each habit needs at least {MIN_NUDGES_PER_HABIT} so "
+                "that reminders can vary",
+            )
+        nudges = []
+        for index, table in enumerate(tables):
+            where = f"{habit}[{index}]"
+            nudge = _load_nudge(file, habit, where, table, seen)
+            length = visible_length(render_nudge(nudge, disclaimer))
+            if length > NUDGE_MAX_CHARS:
+                raise file.error(
+                    f"{where}.text",
+                    f"the rendered nudge is {length} characters; keep it under "
+                    f"{NUDGE_MAX_CHARS} so it fits a phone screen",
+                )
+            nudges.append(nudge)
+        result[habit] = tuple(nudges)
+    return MappingProxyType(result)
+
+
+# What differs between the two ordered sheets in error messages: the examples for a missing
+# title or intro, how the required order is put, and an example item table.
+_SHEET_EXAMPLES: Mapping[str, tuple[str, str]] = {
+    "step": ("Quick relief for back pain or a spasm", "A few things that can help."),
+    "tier": ("Back pain: when to get help", "Check these signs from the top."),
+}
+_ORDER_WORDS: Mapping[str, str] = {"step": "in this order", "tier": "most urgent first"}
+_TABLE_EXAMPLES: Mapping[str, str] = {
+    "step": '[[step]] id = "red-flags" title = "..." text = "..."',
+    "tier": '[[tier]] id = "emergency" heading = "..." signs = [...]',
+}
+
+
+def _load_sheet(
+    file: DataFile,
+    key: str,
+    order: tuple[str, ...],
+    item_type: type[DataclassInstance],
+    build: Callable[[DataFile, Mapping[str, Any], str, str], _Item],
+) -> tuple[str, str, tuple[_Item, ...]]:
+    """Title, intro and the ``[[key]]`` items, whose ids must be exactly ``order``."""
+    title_example, intro_example = _SHEET_EXAMPLES[key]
+    file.check_keys(file.data, "", ("title", "intro", key))
+    title = file.text(file.data, "", "title", title_example)
+    intro = file.text(file.data, "", "intro", intro_example, required=False)
+    tables = file.table_list(key, _TABLE_EXAMPLES[key])
+    # A table's keys are its item's fields, so the model is the one list of what is allowed.
+    keys = [field.name for field in fields(item_type)]
+    items = []
+    seen: dict[str, str] = {}
+    for index, table in enumerate(tables):
+        where = f"{key}[{index}]"
+        file.check_keys(table, where, keys)
+        item_id = file.item_id(table, where, seen, order[0])
+        expected = order[index] if index < len(order) else None
+        if item_id != expected:
+            raise file.error(
+                f"{where}.id",
+                f"{item_id!r} is out of place; the {key}s must be, {_ORDER_WORDS[key]}: "
+                f"{', '.join(order)}",
+            )
+        items.append(build(file, table, where, item_id))
+    if len(items) != len(order):
+        missing = order[len(items)]
+        raise file.error(key, f'{key} {missing!r} is missing; add [[{key}]] id = "{missing}"')
+    return title, intro, tuple(items)
+
+
+def _relief_step(file: DataFile, table: Mapping[str, Any], where: str, step_id: str) -> ReliefStep:
+    return ReliefStep(
+        id=step_id,
+        title=file.text(table, where, "title", "Try heat", placeholders=True),
+        text=file.text(table, where, "text", "Use a heat wrap.", placeholders=True),
+        source=file.source(
+            table, where, "ACP guideline, Qaseem 2017", "every step names the fact it rests on"
+        ),
+    )
+
+
+def _redflag_tier(
+    file: DataFile, table: Mapping[str, Any], where: str, tier_id: str
+) -> RedFlagTier:
+    return RedFlagTier(
+        id=tier_id,
+        heading=file.text(table, where, "heading", "Call {emergency} now", placeholders=True),
+        lead=file.text(table, where, "lead", "Back pain with any of these:", required=False),
+        signs=file.text_list(table, where, "signs", "Chest pain", "every tier lists its signs"),
+        note=file.text(table, where, "note", "", required=False),
+        source=file.source(
+            table, where, 'NHS "Back pain" page', "every tier names the facts it rests on"
+        ),
+    )
+
+
+def _load_relief(file: DataFile) -> Relief:
+    title, intro, steps = _load_sheet(file, "step", RELIEF_STEP_IDS, ReliefStep, _relief_step)
+    if EMERGENCY_PLACEHOLDER not in steps[0].text:
+        raise file.error("step[0].text", f"must say whom to call, with {EMERGENCY_PLACEHOLDER}")
+    return Relief(title=title, intro=intro, steps=steps)
+
+
+def _load_redflags(file: DataFile) -> RedFlags:
+    title, intro, tiers = _load_sheet(file, "tier", REDFLAG_TIER_IDS, RedFlagTier, _redflag_tier)
+    if EMERGENCY_PLACEHOLDER not in tiers[0].heading:
+        raise file.error(
+            "tier[0].heading", f"must name the number to call with {EMERGENCY_PLACEHOLDER}"
+        )
+    return RedFlags(title=title, intro=intro, tiers=tiers)
+
+
+def _load_disclaimer(file: DataFile) -> tuple[str, str, str]:
+    """The short line, the long text and their source."""
+    data = file.data
+    file.check_keys(data, "", ("short", "long", "source"))
+    short = file.text(data, "", "short", "General information, not medical advice.")
+    long = file.text(
+        data, "", "long", "General information, not medical advice. ...", placeholders=True
+    )
+    return short, long, file.text(data, "", "source", "content-facts.md section 7")
+
+
+def load_content(directory: Path | None = None) -> Content:
+    """Read and check the four content files; raise ConfigError naming the file and the key."""
+    folder = CONTENT_DIR if directory is None else directory
+    short, long, disclaimer_source = _load_disclaimer(DataFile(folder / "disclaimer.toml"))
+    nudges = _load_nudges(DataFile(folder / "nudges.toml"), short)
+    relief_file = DataFile(folder / "relief.toml")
+    redflags_file = DataFile(folder / "redflags.toml")
+    content = Content(
+        nudges=nudges,
+        relief=_load_relief(relief_file),
+        redflags=_load_redflags(redflags_file),
+        disclaimer_short=short,
+        disclaimer_long=long,
+        disclaimer_source=disclaimer_source,
+    )
+    # The longest English stand-in for the number is the phrase itself.
+    for file, key, rendered in (
+        (relief_file, "step", render_relief(content, None)),
+        (redflags_file, "tier", render_redflags(content, None)),
+    ):
+        length = visible_length(rendered)
+        if length > MESSAGE_MAX_CHARS:
+            raise file.error(
+                key,
+                f"the rendered message is {length} characters; Telegram allows "
+                f"{MESSAGE_MAX_CHARS}, so shorten it",
+            )
+    return content
+
+
+@cache
+def default_content() -> Content:
+    """The shipped content, loaded once."""
+    return load_content()

@@ -1,0 +1,107 @@
+"""The rules of delivery as pure functions of values, ``now`` passed in: what becomes of a due
+slot after downtime or in quiet hours, when a queued nudge is stale, whether a snoozed nudge may
+come back, and which button presses a nudge still accepts. The store runs the SQL these
+decisions call for and nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
+
+from reminder_bot.schedule import QuietHours, Rule, next_occurrence, slot_is_quiet
+from reminder_bot.status import ANSWERABLE, DeliveryStatus
+
+
+@dataclass(frozen=True)
+class SlotPlan:
+    """What to do with a habit's due slot: which slots to log without sending (and as what),
+    which slot to send, if any, and the habit's next due time."""
+
+    logged: tuple[tuple[datetime, DeliveryStatus], ...]
+    send: datetime | None
+    next_due: datetime | None
+
+    @property
+    def supersedes_queued(self) -> bool:
+        """A slot sent now makes any older ``queued`` row of the habit ``superseded``: only the
+        newest slot is worth resending after a crash."""
+        return self.send is not None
+
+
+def plan_due_slot(
+    slot: datetime,
+    rule: Rule,
+    zone: tzinfo,
+    *,
+    quiet: QuietHours | None,
+    paused_until: datetime | None,
+    now: datetime,
+    catch_up: timedelta,
+) -> SlotPlan:
+    """Decide send / missed / quiet for a slot that is due (``slot <= now``).
+
+    A slot older than the catch-up window was missed (the bot was down): it is logged as such
+    and, of all the slots since, at most the latest one inside the window is sent, so downtime
+    never turns into a flood. A slot that comes due after quiet hours have begun (quiet hours
+    changed after it was scheduled) is logged as quiet.
+    """
+    logged: list[tuple[datetime, DeliveryStatus]] = []
+    if now - slot > catch_up:
+        logged.append((slot, DeliveryStatus.MISSED))
+        slot = (
+            latest_slot_in_window(
+                rule, zone, now - catch_up, now, quiet=quiet, paused_until=paused_until
+            )
+            or slot
+        )
+    send = None
+    if now - slot <= catch_up:
+        if slot_is_quiet(now.astimezone(zone).time(), quiet):
+            logged.append((slot, DeliveryStatus.QUIET))
+        else:
+            send = slot
+    following = next_occurrence(rule, zone, max(now, slot), quiet=quiet, paused_until=paused_until)
+    return SlotPlan(tuple(logged), send, following)
+
+
+def latest_slot_in_window(
+    rule: Rule,
+    zone: tzinfo,
+    start: datetime,
+    end: datetime,
+    *,
+    quiet: QuietHours | None,
+    paused_until: datetime | None,
+) -> datetime | None:
+    """The last slot after ``start`` and at or before ``end``; None when there is none."""
+    latest = None
+    candidate = next_occurrence(rule, zone, start, quiet=quiet, paused_until=paused_until)
+    while candidate is not None and candidate <= end:
+        latest = candidate
+        candidate = next_occurrence(rule, zone, candidate, quiet=quiet, paused_until=paused_until)
+    return latest
+
+
+def stale_before(now: datetime, stale: timedelta) -> datetime:
+    """Unconfirmed nudges for slots before this instant are too old to send."""
+    return now - stale
+
+
+def resend_is_quiet(now: datetime, zone: tzinfo, quiet: QuietHours | None) -> bool:
+    """A snoozed nudge that comes due inside quiet hours is dropped, not delivered."""
+    return slot_is_quiet(now.astimezone(zone).time(), quiet)
+
+
+def accepts_action(status: DeliveryStatus, action: DeliveryStatus) -> bool:
+    """Whether a nudge in ``status`` still takes the button press ``action``.
+
+    Only a nudge on screen with live buttons takes one; a resent nudge can't be snoozed again,
+    since a nudge comes back once and a second snooze would turn it into nagging.
+    """
+    if status not in ANSWERABLE:
+        return False
+    return not (action == DeliveryStatus.SNOOZED and status == DeliveryStatus.RESENT)
+
+
+# How long Snooze puts a nudge off; it comes back once.
+SNOOZE = timedelta(minutes=10)

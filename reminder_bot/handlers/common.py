@@ -1,0 +1,140 @@
+"""What every handler shares: the decorators that set the language, read the stored user once
+and answer bad input, and the helpers that read a command and reply."""
+
+from __future__ import annotations
+
+import functools
+import html
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+
+from reminder_bot import i18n
+from reminder_bot.handlers.context import BotContext
+from reminder_bot.i18n import N_, _
+from reminder_bot.parsing import ParseError
+from reminder_bot.store import User
+
+Handler: TypeAlias = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+UserHandler: TypeAlias = Callable[[Update, BotContext, User], Coroutine[Any, Any, None]]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One row of the command table: registration, /help and Telegram's menu all read it."""
+
+    name: str
+    description: str  # marked with N_, translated where it is shown
+    handler: Handler
+
+
+HABIT_LABELS = {
+    "hydrate": ("💧", N_("Hydrate")),
+    "move": ("🚶", N_("Move")),
+    "posture": ("🪑", N_("Posture")),
+    "stretch": ("🤸", N_("Stretch")),
+}
+
+
+def command(func: Handler) -> Handler:
+    """Run a handler in the user's language and answer bad input with what was wrong."""
+
+    @functools.wraps(func)
+    async def wrapper(update: Update, context: BotContext) -> None:
+        tg_user = update.effective_user
+        language = tg_user.language_code if tg_user else None
+        if tg_user is not None:
+            context.stored_user = await context.services.store.get_user(tg_user.id)
+            if context.stored_user is not None:
+                language = context.stored_user.language or language
+        with i18n.language(language):
+            try:
+                await func(update, context)
+            except ParseError as error:
+                await reply(update, bad_input(error, command_word(update)))
+
+    return wrapper
+
+
+def registered(func: UserHandler) -> Handler:
+    """A ``command`` for people who have sent /start; anyone else is asked to first."""
+
+    @command
+    @functools.wraps(func)
+    async def wrapper(update: Update, context: BotContext) -> None:
+        user = await require_user(update, context)
+        if user is not None:
+            await func(update, context, user)
+
+    return wrapper
+
+
+async def require_user(update: Update, context: BotContext) -> User | None:
+    """The stored user the decorator read, or a reply asking them to /start first."""
+    if context.stored_user is None:
+        await reply(update, _("I don't know you yet. Send /start to begin."))
+    return context.stored_user
+
+
+def command_word(update: Update) -> str | None:
+    """``/schedule`` for ``/schedule@reminder_bot move off``; None for a button press."""
+    if update.callback_query is not None or update.effective_message is None:
+        return None
+    words = (update.effective_message.text or "").split()
+    if not words or not words[0].startswith("/"):
+        return None
+    return words[0].split("@")[0]
+
+
+def argument_text(update: Update) -> str:
+    """Everything after the command word (``/schedule@bot move off`` -> ``move off``)."""
+    text = (update.effective_message.text if update.effective_message else None) or ""
+    parts = text.split(maxsplit=1)
+    return parts[1].strip() if len(parts) > 1 else ""
+
+
+def bad_input(error: ParseError, command: str | None) -> str:
+    """What was wrong, then one complete example of the right form."""
+    example = error.example
+    if command and not example.startswith("/"):
+        example = f"{command} {example}"
+    return (
+        f"⚠️ {html.escape(error.message[:1].upper() + error.message[1:], quote=False)}\n"
+        + _("For example:")
+        + f" <code>{html.escape(example, quote=False)}</code>"
+    )
+
+
+async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+    """Send ``text`` (HTML) to the chat the update came from."""
+    message = update.effective_message
+    if message is None:
+        return
+    await message.reply_text(
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        do_quote=False,
+        disable_web_page_preview=True,
+    )
+
+
+def button_query(update: Update) -> CallbackQuery:
+    """The pressed button's query; the button router only sees updates that have one."""
+    query = update.callback_query
+    assert query is not None
+    return query
+
+
+async def out_of_date(query: CallbackQuery) -> None:
+    """Answer a press on a button this bot no longer makes, or can no longer act on."""
+    await query.answer(_("This button is no longer valid."))
+
+
+def habit_label(habit: str) -> str:
+    """``💧 Hydrate``, in the current language."""
+    emoji, label = HABIT_LABELS[habit]
+    return f"{emoji} {_(label)}"

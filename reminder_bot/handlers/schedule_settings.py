@@ -1,0 +1,282 @@
+"""When nudges come: /schedule, /preset, /timezone, /quiet, /pause and /resume."""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from reminder_bot.callbacks import PresetPick, TimeZonePick, encode
+from reminder_bot.describe import describe_rule
+from reminder_bot.handlers.common import (
+    Command,
+    argument_text,
+    habit_label,
+    registered,
+    reply,
+)
+from reminder_bot.handlers.context import BotContext, Services
+from reminder_bot.i18n import N_, _
+from reminder_bot.parsing import (
+    ParseError,
+    parse_habit,
+    parse_pause,
+    parse_quiet,
+    parse_rule,
+    parse_schedule_command,
+    parse_timezone,
+    zone_from_name,
+)
+from reminder_bot.presets import Preset
+from reminder_bot.rule_text import format_quiet
+from reminder_bot.schedule import HABITS, Rule, next_window_start
+from reminder_bot.store import User
+from reminder_bot.when_text import format_when
+
+# Offered as buttons by /start and /timezone; anything else is typed (/timezone Asia/Tokyo).
+COMMON_ZONES = (
+    "Europe/London",
+    "Europe/Berlin",
+    "Europe/Madrid",
+    "America/New_York",
+    "America/Chicago",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+    "Asia/Kolkata",
+    "Asia/Tokyo",
+    "Australia/Sydney",
+)
+
+
+def zone_keyboard() -> InlineKeyboardMarkup:
+    """The common zones, two buttons a row."""
+    buttons = [
+        InlineKeyboardButton(zone, callback_data=encode(TimeZonePick(zone)))
+        for zone in COMMON_ZONES
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+def preset_keyboard(presets: dict[str, Preset]) -> InlineKeyboardMarkup:
+    """One button a preset, by name."""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(name, callback_data=encode(PresetPick(name)))]
+            for name in sorted(presets)
+        ]
+    )
+
+
+async def first_due_line(svc: Services, user: User) -> str:
+    """One line on what comes next: the earliest nudge, or why there is none."""
+    if not user.active:
+        return _("Nudges are stopped. Send /start to turn them back on.")
+    rows = await svc.store.schedules(user.id)
+    due = [(row.next_due, habit) for habit, row in rows.items() if row.next_due is not None]
+    if not due:
+        return _("No nudges are scheduled. Pick a schedule with /preset or /schedule.")
+    when, habit = min(due)
+    return _("Next nudge: {habit}, {when}.").format(
+        habit=habit_label(habit), when=format_when(when, user.zone, svc.clock.now())
+    )
+
+
+@registered
+async def schedule_command(update: Update, context: BotContext, user: User) -> None:
+    """Show each habit's rule and next due time, or change one habit's rule."""
+    svc = context.services
+    args = argument_text(update)
+    if not args:
+        await reply(update, await schedule_overview(svc, user))
+        return
+    habit, rule = parse_schedule_rule(args)
+    user = await svc.store.set_rule(user.id, habit, rule, svc.clock.now())
+    svc.dispatcher.kick()
+    head = _("{habit}: {rule}.").format(habit=habit_label(habit), rule=describe_rule(rule))
+    await reply(update, f"✅ {head}\n{await first_due_line(svc, user)}")
+
+
+def parse_schedule_rule(args: str) -> tuple[str, Rule]:
+    """parse_schedule_command, with every example naming a habit so it is a whole command."""
+    try:
+        return parse_schedule_command(args)
+    except ParseError as error:
+        if error.example.split()[0] in HABITS:
+            raise
+        try:
+            habit = parse_habit(args.split()[0])
+        except ParseError:
+            habit = "move"
+        raise ParseError(error.message, f"{habit} {error.example}") from None
+
+
+async def schedule_overview(svc: Services, user: User) -> str:
+    """Every habit's rule and next nudge, quiet hours, and any pause or stop."""
+    rows = await svc.store.schedules(user.id)
+    now = svc.clock.now()
+    lines = [_("<b>Your schedule</b> ({zone})").format(zone=html.escape(user.timezone)), ""]
+    for habit in HABITS:
+        row = rows.get(habit)
+        if row is None:
+            continue
+        rule = describe_rule(parse_rule(row.rule_text))
+        line = f"{habit_label(habit)}: {html.escape(rule)}"
+        if row.next_due is not None:
+            line += " — " + _("next {when}").format(when=format_when(row.next_due, user.zone, now))
+        lines.append(line)
+    lines.append("")
+    lines.append(
+        _("Quiet hours: {quiet}").format(quiet=format_quiet(user.quiet))
+        if user.quiet is not None
+        else _("Quiet hours: none")
+    )
+    if not user.active:
+        lines.append(_("Nudges are stopped. Send /start to turn them back on."))
+    elif user.paused_until is not None and user.paused_until > now:
+        lines.append(
+            _("Paused until {when}. /resume to restart now.").format(
+                when=format_when(user.paused_until, user.zone, now)
+            )
+        )
+    lines.append("")
+    lines.append(_("Change one:") + " <code>/schedule move every 45m from 09:00 to 17:30</code>")
+    return "\n".join(lines)
+
+
+@registered
+async def timezone_command(update: Update, context: BotContext, user: User) -> None:
+    """Set the user's time zone; without an argument, show it and offer buttons."""
+    args = argument_text(update)
+    if args:
+        await reply(update, await set_timezone(context.services, user, parse_timezone(args)))
+        return
+    text = _(
+        "Your time zone is <b>{zone}</b>. Pick one below or type it, for example "
+        "<code>/timezone Europe/Berlin</code> or <code>/timezone UTC+05:30</code>."
+    ).format(zone=html.escape(user.timezone))
+    await reply(update, text, zone_keyboard())
+
+
+async def set_timezone(svc: Services, user: User, zone: str) -> str:
+    """Store ``zone`` (a canonical name) and say what the user's time is there."""
+    user = await svc.store.set_timezone(user.id, zone, svc.clock.now())
+    svc.dispatcher.kick()
+    local = svc.clock.now().astimezone(zone_from_name(zone))
+    done = _(
+        "✅ Time zone set to <b>{zone}</b> (your time now: {time}). "
+        "Your nudges keep their local times."
+    ).format(zone=html.escape(zone), time=f"{local:%H:%M}")
+    return done + "\n" + await first_due_line(svc, user)
+
+
+@registered
+async def preset_command(update: Update, context: BotContext, user: User) -> None:
+    """List presets, or apply the one named."""
+    svc = context.services
+    name = argument_text(update).lower()
+    if not name:
+        await reply(update, preset_list(svc, user), preset_keyboard(svc.presets))
+        return
+    preset = svc.presets.get(name)
+    if preset is None:
+        raise ParseError(
+            _("There is no preset called “{name}”. Presets: {names}.").format(
+                name=name, names=", ".join(sorted(svc.presets))
+            ),
+            f"/preset {svc.config.default_preset}",
+        )
+    await reply(update, await apply_preset(svc, user, preset))
+
+
+def preset_list(svc: Services, user: User) -> str:
+    """Every preset with its description, the user's own marked."""
+    lines = [_("<b>Schedule presets</b>")]
+    for name in sorted(svc.presets):
+        marker = " ✅" if name == user.preset else ""
+        lines.append(
+            f"\n<b>{html.escape(name)}</b>{marker}: "
+            f"{html.escape(_(svc.presets[name].description))}"
+        )
+    lines.append("\n" + _("Apply one with a button or <code>/preset gentle</code>."))
+    return "\n".join(lines)
+
+
+async def apply_preset(svc: Services, user: User, preset: Preset) -> str:
+    """Replace every habit's rule with the preset's, and show the schedule that results."""
+    user = await svc.store.apply_preset(user.id, preset, svc.clock.now())
+    svc.dispatcher.kick()
+    applied = _("✅ Preset <b>{name}</b> applied.").format(name=html.escape(preset.name))
+    return applied + "\n\n" + await schedule_overview(svc, user)
+
+
+@registered
+async def quiet_command(update: Update, context: BotContext, user: User) -> None:
+    """Set or clear quiet hours."""
+    svc = context.services
+    args = argument_text(update)
+    if not args:
+        text = (
+            _("Quiet hours: {quiet}.").format(quiet=format_quiet(user.quiet))
+            if user.quiet is not None
+            else _("You have no quiet hours.")
+        )
+        how = _(
+            "Set them with <code>/quiet 22:00-07:00</code>, or turn them off with "
+            "<code>/quiet off</code>."
+        )
+        await reply(update, text + "\n" + how)
+        return
+    quiet = parse_quiet(args)
+    user = await svc.store.set_quiet(user.id, quiet, svc.clock.now())
+    svc.dispatcher.kick()
+    head = (
+        _("✅ Quiet hours set: {quiet}. Nothing is sent in them.").format(
+            quiet=format_quiet(quiet)
+        )
+        if quiet is not None
+        else _("✅ Quiet hours turned off.")
+    )
+    await reply(update, head + "\n" + await first_due_line(svc, user))
+
+
+@registered
+async def pause_command(update: Update, context: BotContext, user: User) -> None:
+    """Pause nudges for a duration, until a time, or until tomorrow's first nudge."""
+    svc = context.services
+    now = svc.clock.now()
+    rows = await svc.store.schedules(user.id)
+    rules = {habit: parse_rule(row.rule_text) for habit, row in rows.items()}
+    default_until = next_window_start(rules, user.zone, now, user.quiet) or now + timedelta(days=1)
+    until = parse_pause(
+        argument_text(update), zone=user.zone, now=now, default_until=default_until
+    )
+    user = await svc.store.set_pause(user.id, until, now)
+    svc.dispatcher.kick()
+    text = _("⏸ Paused until {when}. Send /resume to restart sooner.").format(
+        when=format_when(until, user.zone, now)
+    )
+    await reply(update, text + "\n" + await first_due_line(svc, user))
+
+
+@registered
+async def resume_command(update: Update, context: BotContext, user: User) -> None:
+    """End a pause (after /stop only /start turns nudges back on)."""
+    svc = context.services
+    if not user.active:
+        await reply(update, _("Nudges are stopped. Send /start to turn them back on."))
+        return
+    user = await svc.store.set_pause(user.id, None, svc.clock.now())
+    svc.dispatcher.kick()
+    await reply(update, _("▶️ Nudges are back on.") + "\n" + await first_due_line(svc, user))
+
+
+# This module's rows of the command table (reminder_bot.commands), in menu order.
+COMMANDS = (
+    Command("schedule", N_("Show or change when each habit nudges you"), schedule_command),
+    Command("preset", N_("List or apply a ready-made schedule"), preset_command),
+    Command("timezone", N_("Set your time zone"), timezone_command),
+    Command("quiet", N_("Set quiet hours with no nudges"), quiet_command),
+    Command("pause", N_("Pause nudges for a while"), pause_command),
+    Command("resume", N_("Resume nudges after a pause"), resume_command),
+)

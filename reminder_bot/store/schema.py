@@ -1,0 +1,68 @@
+"""The database schema as sqlite-utils migrations, applied in order at every start."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+migrations = Migrations("reminder_bot")
+
+
+@migrations(name="001_initial")
+def _initial(db: Database) -> None:
+    db.table("users").create(
+        {
+            "id": int,
+            "chat_id": int,
+            "first_name": str,
+            "language": str,
+            "timezone": str,
+            "quiet": str,
+            "paused_until": int,
+            "active": int,
+            "preset": str,
+            "created_at": int,
+            "updated_at": int,
+            "inactive_reason": str,
+        },
+        pk="id",
+        not_null={"chat_id", "timezone", "active", "created_at", "updated_at"},
+        defaults={"active": 1, "language": "en"},
+    )
+    db.table("schedules").create(
+        {"user_id": int, "habit": str, "rule": str, "next_due": int},
+        pk=("user_id", "habit"),
+        foreign_keys=[("user_id", "users", "id")],
+        not_null={"rule"},
+    )
+    db.table("schedules").create_index(["next_due"], index_name="idx_schedules_next_due")
+    db.table("deliveries").create(
+        {
+            "id": int,
+            "user_id": int,
+            "chat_id": int,
+            "habit": str,
+            "slot": int,
+            "nudge_id": str,
+            "status": str,
+            "message_id": int,
+            "queued_at": int,
+            "sent_at": int,
+            "acted_at": int,
+            "snooze_due": int,
+            "attempts": int,
+            "error": str,
+        },
+        pk="id",
+        not_null={"user_id", "chat_id", "habit", "slot", "status", "queued_at"},
+        defaults={"attempts": 0},
+    )
+    db.table("deliveries").create_index(
+        ["user_id", "habit", "slot"], unique=True, index_name="idx_deliveries_slot"
+    )
+    db.table("deliveries").create_index(["status"], index_name="idx_deliveries_status")
+    db.table("deliveries").create_index(["snooze_due"], index_name="idx_deliveries_snooze_due")
+    db.table("nudge_cycles").create(
+        {"user_id": int, "habit": str, "seen": str, "last": str},
+        pk=("user_id", "habit"),
+        foreign_keys=[("user_id", "users", "id")],
+    )

@@ -1,0 +1,174 @@
+"""The callback-data codec: every button's data round-trips, fits Telegram's 64 bytes, old
+unversioned data still decodes, and anything else is one error."""
+
+from __future__ import annotations
+
+import sqlite3
+import zoneinfo
+
+import pytest
+from conftest import ALICE, BotHarness
+
+from reminder_bot.callbacks import (
+    MAX_BYTES,
+    Button,
+    CallbackDataError,
+    ForgetConfirm,
+    Menu,
+    NudgeAction,
+    NudgeChoice,
+    PresetPick,
+    TimeZonePick,
+    decode,
+    encode,
+)
+
+LONGEST_ZONE = max(zoneinfo.available_timezones(), key=len)
+BIGGEST_ID = 2**63 - 1  # SQLite's largest integer
+
+BUTTONS: list[Button] = [
+    NudgeAction(12, NudgeChoice.DONE),
+    NudgeAction(12, NudgeChoice.SNOOZE),
+    NudgeAction(BIGGEST_ID, NudgeChoice.SKIP),
+    TimeZonePick("Europe/Berlin"),
+    TimeZonePick(LONGEST_ZONE),
+    TimeZonePick("UTC"),
+    TimeZonePick("UTC+05:30"),
+    TimeZonePick("UTC-12:00"),
+    PresetPick("gentle"),
+    PresetPick("desk-worker"),
+    PresetPick("a" * 32),  # presets.NAME_PATTERN allows 32 characters
+    Menu.TIMEZONE,
+    Menu.PRESET,
+    ForgetConfirm.YES,
+    ForgetConfirm.NO,
+]
+
+
+@pytest.mark.parametrize("button", BUTTONS, ids=repr)
+def test_round_trip_within_64_bytes(button: Button) -> None:
+    data = encode(button)
+    assert data.startswith("1:")
+    assert len(data.encode()) <= MAX_BYTES
+    assert decode(data) == button
+
+
+@pytest.mark.parametrize(
+    ("button", "data"),
+    [
+        (NudgeAction(12, NudgeChoice.DONE), "1:n:12:done"),
+        (TimeZonePick("Europe/Berlin"), "1:tz:Europe/Berlin"),
+        (PresetPick("gentle"), "1:p:gentle"),
+        (Menu.TIMEZONE, "1:m:timezone"),
+        (ForgetConfirm.YES, "1:f:yes"),
+        (ForgetConfirm.NO, "1:f:no"),
+    ],
+)
+def test_wire_format(button: Button, data: str) -> None:
+    # Messages keep their buttons' data for good: this format can never change, only be added to.
+    assert encode(button) == data
+
+
+@pytest.mark.parametrize(
+    ("data", "button"),
+    [
+        ("n:12:done", NudgeAction(12, NudgeChoice.DONE)),
+        ("n:7:snooze", NudgeAction(7, NudgeChoice.SNOOZE)),
+        ("n:7:skip", NudgeAction(7, NudgeChoice.SKIP)),
+        ("tz:Europe/Berlin", TimeZonePick("Europe/Berlin")),
+        ("tz:Asia/Tokyo", TimeZonePick("Asia/Tokyo")),
+        ("preset:gentle", PresetPick("gentle")),
+        ("preset:standing-job", PresetPick("standing-job")),
+        ("forget:yes", ForgetConfirm.YES),
+        ("forget:no", ForgetConfirm.NO),
+        ("menu:timezone", Menu.TIMEZONE),
+        ("menu:preset", Menu.PRESET),
+    ],
+)
+def test_legacy_data_still_decodes(data: str, button: Button) -> None:
+    assert decode(data) == button
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        "",
+        "1",
+        "1:",
+        "2:n:12:done",  # a version this code does not know
+        "x:12",
+        "1:x:12",
+        "1:n:12",
+        "1:n:12:done:extra",
+        "1:n:abc:done",
+        "1:n:0:done",
+        "1:n:-5:done",
+        "1:n:+5:done",
+        "1:n: 5:done",
+        "1:n:٣:done",  # a digit, but not an ASCII one
+        f"1:n:{BIGGEST_ID + 1}:done",
+        "1:n:12:DONE",
+        "1:n:12:snoozed",
+        "1:tz:",
+        "1:tz:Nowhere/Atlantis",
+        "1:tz:europe/berlin",  # never encoded: only canonical names are
+        "1:tz:UTC+99:00",
+        "1:tz:../../etc/passwd",
+        "1:p:",
+        "1:p:Gentle",
+        "1:p:gentle;drop",
+        "1:p:../gentle",
+        "1:m:",
+        "1:m:settings",
+        "1:f:",
+        "1:f:maybe",
+        "1:f:YES",
+        "n:12",
+        "tz:Nowhere/Atlantis",
+        "preset:",
+        "forget:sure",
+        "menu:other",
+        "1:p:" + "a" * 61,  # 65 bytes
+        "1:tz:" + "é" * 30,  # 65 bytes, 35 characters
+    ],
+)
+def test_junk_forged_or_too_long_data_is_one_error(data: str | None) -> None:
+    with pytest.raises(CallbackDataError):
+        decode(data)
+
+
+def test_encode_refuses_data_over_64_bytes() -> None:
+    with pytest.raises(ValueError, match="64 bytes"):
+        encode(PresetPick("a" * 61))
+
+
+# ----- through the bot: buttons under messages sent before an upgrade ---------------------------
+
+
+async def test_old_buttons_keep_working_after_an_upgrade(bot: BotHarness) -> None:
+    await bot.send("/start")
+    menu = await bot.send("/timezone")
+    await bot.mark()
+    # A message sent by the old version carried unversioned data.
+    await bot.client.press_button(
+        ALICE, menu["response"]["result"]["message_id"], data="tz:Asia/Tokyo", force=True
+    )
+    assert "Asia/Tokyo" in str((await bot.reply(ALICE.id))["params"]["text"])
+    with sqlite3.connect(bot.database) as conn:
+        assert conn.execute("select timezone from users").fetchall() == [("Asia/Tokyo",)]
+
+
+@pytest.mark.parametrize("data", ["junk", "1:n:12:nap", "tz:Nowhere/Atlantis", "9:f:yes"])
+async def test_a_press_on_unknown_data_is_answered_as_out_of_date(
+    bot: BotHarness, data: str
+) -> None:
+    await bot.send("/start")
+    menu = await bot.send("/timezone")
+    await bot.mark()
+    await bot.client.press_button(
+        ALICE, menu["response"]["result"]["message_id"], data=data, force=True
+    )
+    answer = await bot.reply(None, "answerCallbackQuery")
+    assert answer["params"]["text"] == "This button is no longer valid."
+    await bot.no_calls("sendMessage", ALICE.id, wait=0.2)
