@@ -1,0 +1,160 @@
+"""The store on a real SQLite file: each async call is one hop to the writer thread, claims log
+every slot once as the delivery rules decide, and button presses are checked in one hop."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import AsyncIterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reminder_bot.delivery_rules import SNOOZE
+from reminder_bot.parsing import parse_rule
+from reminder_bot.presets import builtin_presets_dir, load_presets
+from reminder_bot.status import DeliveryStatus as S
+from reminder_bot.store import ActionOutcome, Store
+
+NOW = datetime(2026, 11, 23, 8, 0, tzinfo=UTC)  # Monday 09:00 in Berlin
+CATCH_UP = timedelta(minutes=30)
+ALICE, BOB = 1001, 1002
+
+
+class CountingExecutor(ThreadPoolExecutor):
+    """The writer thread, counting the hops made to it."""
+
+    hops = 0
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.hops += 1
+        return super().submit(fn, *args, **kwargs)
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[Store]:
+    opened = Store(tmp_path / "store.sqlite3", {"move": ["a", "b", "c"]}, rng=random.Random(1))
+    opened._executor.shutdown()
+    opened._executor = CountingExecutor(max_workers=1)
+    yield opened
+    opened.close()
+
+
+def hops(store: Store) -> int:
+    executor = store._executor
+    assert isinstance(executor, CountingExecutor)
+    return executor.hops
+
+
+def rows(store: Store, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(store.path) as conn:
+        return conn.execute(sql, params).fetchall()
+
+
+async def user_with_move(store: Store, user_id: int, rule: str, now: datetime = NOW) -> None:
+    preset = load_presets(builtin_presets_dir())["desk-worker"]
+    await store.start_user(user_id, user_id, "U", "en", "Europe/Berlin", preset, now)
+    for habit in ("hydrate", "posture", "stretch"):
+        await store.set_rule(user_id, habit, parse_rule("off"), now)
+    await store.set_rule(user_id, "move", parse_rule(rule), now)
+    await store.set_quiet(user_id, None, now)
+
+
+async def test_every_call_is_one_hop_and_returns_the_updated_user(store: Store) -> None:
+    await user_with_move(store, ALICE, "every 30m from 09:00 to 17:00")
+    before = hops(store)
+    user = await store.set_timezone(ALICE, "Asia/Tokyo", NOW)
+    assert hops(store) - before == 1
+    assert user.timezone == "Asia/Tokyo"
+
+
+@pytest.mark.parametrize(
+    ("down_for", "statuses"),
+    [
+        # (how long after the first slot the bot looks, the delivery log it leaves)
+        (timedelta(0), [("09:00", S.QUEUED)]),
+        (timedelta(minutes=20), [("09:00", S.QUEUED)]),
+        (timedelta(hours=2, minutes=10), [("09:00", S.MISSED), ("11:00", S.QUEUED)]),
+    ],
+)
+async def test_claim_logs_each_slot_as_the_rules_decide(
+    store: Store, down_for: timedelta, statuses: list[tuple[str, S]]
+) -> None:
+    await user_with_move(store, ALICE, "every 30m from 09:00 to 17:00", NOW - timedelta(hours=1))
+    claim = await store.claim(NOW + down_for, limit=100, catch_up=CATCH_UP)
+    logged = rows(
+        store, "select strftime('%H:%M', slot + 3600, 'unixepoch'), status from deliveries"
+    )
+    assert logged == [(slot, str(status)) for slot, status in statuses]
+    assert [d.status for d in claim.deliveries] == [S.QUEUED]
+    assert claim.logged == len(statuses) - 1
+    assert claim.next_wake is not None and claim.next_wake > NOW + down_for
+    # Claiming again at the same instant finds nothing: each slot is logged once.
+    again = await store.claim(NOW + down_for, limit=100, catch_up=CATCH_UP)
+    assert again.deliveries == [] and again.logged == 0
+
+
+async def sent_nudge(store: Store, user_id: int = ALICE) -> int:
+    await user_with_move(store, user_id, "every 30m from 09:00 to 17:00", NOW - timedelta(hours=1))
+    claim = await store.claim(NOW, limit=100, catch_up=CATCH_UP)
+    delivery = claim.deliveries[0]
+    await store.mark_sending(delivery.id)
+    await store.mark_sent(delivery.id, 55, NOW, resent=False, error=None)
+    return delivery.id
+
+
+@pytest.mark.parametrize(
+    ("presser", "chat", "first", "second", "outcome"),
+    [
+        (ALICE, ALICE, None, S.DONE, ActionOutcome.RECORDED),
+        (ALICE, ALICE, None, S.SNOOZED, ActionOutcome.RECORDED),
+        (BOB, BOB, None, S.DONE, ActionOutcome.NOT_YOURS),
+        (ALICE, BOB, None, S.DONE, ActionOutcome.NOT_YOURS),  # Alice's id from Bob's chat
+        (ALICE, ALICE, S.DONE, S.SKIPPED, ActionOutcome.CLOSED),
+    ],
+)
+async def test_record_action_is_one_hop_and_checks_owner_chat_and_state(
+    store: Store, presser: int, chat: int, first: S | None, second: S, outcome: ActionOutcome
+) -> None:
+    delivery_id = await sent_nudge(store)
+    if first is not None:
+        await store.record_action(delivery_id, ALICE, ALICE, first, NOW, SNOOZE)
+    before = hops(store)
+    result = await store.record_action(delivery_id, presser, chat, second, NOW, SNOOZE)
+    assert hops(store) - before == 1
+    assert result.outcome is outcome
+    expected = str(second if outcome is ActionOutcome.RECORDED else first or S.SENT)
+    assert rows(store, "select status from deliveries where id = ?", delivery_id) == [(expected,)]
+
+
+async def test_a_snoozed_nudge_comes_back_once(store: Store) -> None:
+    delivery_id = await sent_nudge(store)
+    await store.record_action(delivery_id, ALICE, ALICE, S.SNOOZED, NOW, SNOOZE)
+    claim = await store.claim(NOW + SNOOZE, limit=100, catch_up=CATCH_UP)
+    assert [d.id for d in claim.snoozed] == [delivery_id]
+    assert (await store.claim(NOW + SNOOZE, limit=100, catch_up=CATCH_UP)).snoozed == []
+    await store.mark_sent(delivery_id, 56, NOW + SNOOZE, resent=True, error=None)
+    again = await store.record_action(delivery_id, ALICE, ALICE, S.SNOOZED, NOW, SNOOZE)
+    assert again.outcome is ActionOutcome.CLOSED
+
+
+async def test_unsent_resends_fresh_rows_and_marks_old_ones_stale(store: Store) -> None:
+    delivery_id = await sent_nudge(store)
+    await store.mark_sending(delivery_id)  # a crash after this: Telegram may have it
+    assert [d.id for d in await store.unsent(NOW + timedelta(minutes=5), stale=CATCH_UP)] == [
+        delivery_id
+    ]
+    assert await store.unsent(NOW + timedelta(hours=1), stale=CATCH_UP) == []
+    assert rows(store, "select status from deliveries") == [("stale",)]
+
+
+async def test_forget_deletes_every_row_of_the_user_only(store: Store) -> None:
+    await sent_nudge(store, ALICE)
+    await sent_nudge(store, BOB)
+    removed = await store.forget(ALICE)
+    assert removed == 1 + 4 + 1 + 1  # user, schedules, delivery, nudge cycle
+    assert rows(store, "select distinct user_id from schedules") == [(BOB,)]
+    assert await store.get_user(ALICE) is None
