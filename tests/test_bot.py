@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import ALICE, BOB, MONDAY_0700_UTC, BotHarness
+from test_store import CountingExecutor
 
 from reminder_bot.callbacks import ForgetConfirm, PresetPick, TimeZonePick, encode
 from reminder_bot.emulator_client import User
@@ -359,6 +360,19 @@ async def test_done_is_acknowledged_and_recorded(bot: BotHarness) -> None:
     assert "Done at 09:00" in text_of(edit)
     assert not buttons_of(edit)
     assert ("done",) in rows(bot, "select status from deliveries")
+
+
+async def test_a_button_press_costs_two_writer_hops(bot: BotHarness) -> None:
+    await start(bot)
+    nudge = (await nudges_at(bot, MONDAY_0700_UTC + timedelta(hours=1), 2))[0]
+    store = bot.services.store
+    await bot.services.dispatcher.settled(bot.clock.now())
+    store._executor.shutdown()
+    store._executor = CountingExecutor(max_workers=1)
+    await press(bot, nudge, "Done")
+    await bot.reply(ALICE.id, "editMessageText")
+    # The user's language (one read), then the press checked and recorded (one transaction).
+    assert store._executor.hops == 2
 
 
 async def test_skip_is_recorded(bot: BotHarness) -> None:
