@@ -19,7 +19,7 @@ import common
 from bench_burst import OTHER_USER, print_results, public, run_burst
 from common import Emulator, percentile
 
-from reminder_bot.emulator_client import EmulatorClient
+from reminder_bot.emulator import EmulatorClient
 
 
 def injector(commands: int, window: float, text: str, seed: int):  # type: ignore[no-untyped-def]

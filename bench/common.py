@@ -10,6 +10,7 @@ The benchmark process itself stays idle while a bot drains (it polls the emulato
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -37,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from reminder_bot.emulator_client import EmulatorClient  # noqa: E402
+from reminder_bot.emulator import EmulatorClient  # noqa: E402
 
 TOKEN = "123456:BENCH"
 PY = sys.executable
@@ -209,14 +210,8 @@ class Emulator:
     def calls(self, method: str | None = "sendMessage", since: int = 0) -> list[dict[str, Any]]:
         """Every call after ``since`` (oldest first), paginated; params kept, response trimmed."""
         found: list[dict[str, Any]] = []
-        http = self.client._http
         while True:
-            params: dict[str, Any] = {"since": since, "limit": 5000}
-            if method:
-                params["method"] = method
-            r = http.get("calls", params=params, timeout=120)
-            r.raise_for_status()
-            page = r.json()["calls"]
+            page = self.client.calls(since, method, limit=5000)
             if not page:
                 return found
             for call in page:
@@ -463,13 +458,11 @@ def wait_polling(emulator: Emulator, bot: BotProcess, timeout: float = 120.0) ->
     """Seconds from the bot's process start until its first getUpdates (None: never)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and bot.alive():
-        # A long-poll getUpdates is logged when it returns; deleteWebhook comes right before.
-        found = [
-            c for c in emulator.client.calls(0) if c["method"] in ("deleteWebhook", "getUpdates")
-        ]
-        if found:
+        # A long-poll getUpdates is logged when it returns; run_polling's deleteWebhook comes
+        # right before it.
+        with contextlib.suppress(AssertionError):
+            found = emulator.client.wait_for_calls("deleteWebhook", within=1.0)
             return found[0]["time"] - bot.started
-        time.sleep(0.1)
     return None
 
 

@@ -27,8 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from reminder_bot import app as bot_app
 from reminder_bot.clock import Clock, ScaledClock, SystemClock
 from reminder_bot.config import Config, load
-from reminder_bot.emulator import start_emulator
-from reminder_bot.emulator_client import AsyncEmulatorClient, User
+from reminder_bot.emulator import AsyncEmulatorClient, User, start_emulator
 from reminder_bot.handlers.context import BotApplication
 from reminder_bot.parsing import zone_from_name
 

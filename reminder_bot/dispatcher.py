@@ -92,6 +92,7 @@ class Dispatcher:
 
     async def _on_wake(self, context: Any) -> None:
         self._wake_job = None
+        self._wake_at = None
         await self.tick()
 
     def _cancel_wake(self) -> None:

@@ -71,6 +71,11 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self._handled_set.add(update_id)
         self._changed.set()
 
+    @property
+    def handled_ids(self) -> frozenset[int]:
+        """The ids of the updates handled lately (the last ``REMEMBERED``)."""
+        return frozenset(self._handled_set)
+
     async def handled(self, update_id: int, *, within: float = 10.0) -> None:
         """Wait until the update's handlers have finished; TimeoutError after ``within`` s."""
         async with asyncio.timeout(within):

@@ -3,8 +3,7 @@ with a clock the test moves by hand."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,30 +13,15 @@ import pytest
 from reminder_bot import app as bot_app
 from reminder_bot.clock import ManualClock
 from reminder_bot.config import Config, load
-from reminder_bot.emulator import EmulatorThread
-from reminder_bot.emulator_client import AsyncEmulatorClient, EmulatorClient, User
+from reminder_bot.emulator import AsyncEmulatorClient, EmulatorClient, User
 
-pytest_plugins = ["emulator_fixtures"]
+pytest_plugins = ["reminder_bot.emulator.testing"]
 
 TOKEN = "123456:TEST"
 ALICE = User(id=1001, first_name="Alice", language_code="en")
 BOB = User(id=1002, first_name="Bob", language_code="en")
 # A Monday morning in winter: Europe/Berlin is UTC+1.
 MONDAY_0700_UTC = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
-
-
-@pytest.fixture(scope="session")
-def emulator_thread() -> Iterator[EmulatorThread]:
-    with EmulatorThread() as running:
-        yield running
-
-
-@pytest.fixture
-def emulator(emulator_thread: EmulatorThread) -> Iterator[EmulatorClient]:
-    client = EmulatorClient(emulator_thread.url)
-    client.reset()
-    yield client
-    client.close()
 
 
 def bot_config(url: str, database: Path, **overrides: str) -> Config:
@@ -64,6 +48,8 @@ class BotHarness:
         self.env = env
         self.client = AsyncEmulatorClient(url)
         self.seq = 0
+        self.handled_up_to = 0  # updates up to this id are known to be handled
+        self.handled_before: set[int] = set()  # updates handled by an earlier run
         self.application: Any = None
 
     async def start(self) -> None:
@@ -74,6 +60,8 @@ class BotHarness:
     async def stop(self) -> None:
         if self.application is not None:
             await bot_app.stop_in_loop(self.application)
+            # Stopping waits for every fetched update's handlers; the next run won't see them.
+            self.handled_before |= self.application.update_processor.handled_ids
             self.application = None
 
     async def restart(self) -> None:
@@ -104,25 +92,29 @@ class BotHarness:
     async def wait_calls(
         self, method: str, *, chat_id: int | None = None, count: int = 1, within: float = 10.0
     ) -> list[dict[str, Any]]:
-        """Poll (without blocking the bot, which shares this loop) until calls arrive."""
-        deadline = asyncio.get_running_loop().time() + within
-        while True:
-            calls = await self.client.calls(self.seq, method, chat_id)
-            if len(calls) >= count:
-                return calls
-            if asyncio.get_running_loop().time() > deadline:
-                everything = await self.client.calls(self.seq)
-                summary = [(c["method"], c.get("chat_id"), c["status"]) for c in everything]
-                raise AssertionError(
-                    f"expected {count} {method} call(s) to {chat_id}, got {len(calls)}; "
-                    f"calls since #{self.seq}: {summary}"
-                )
-            await asyncio.sleep(0.02)
+        """Wait (without blocking the bot, which shares this loop) until calls arrive."""
+        return await self.client.wait_for_calls(
+            method, chat_id=chat_id, since=self.seq, count=count, within=within
+        )
 
-    async def no_calls(self, method: str, chat_id: int | None = None, wait: float = 0.5) -> None:
-        await asyncio.sleep(wait)
+    async def no_calls(self, method: str, chat_id: int | None = None) -> None:
+        """Assert the bot made no such call, after a positive barrier: everything injected so
+        far was handled and the dispatcher has settled, so "nothing" is a proven nothing."""
+        await self.handled()
         calls = await self.client.calls(self.seq, method, chat_id)
         assert calls == [], [c["params"].get("text", "")[:80] for c in calls]
+
+    async def handled(self, within: float = 10.0) -> None:
+        """Wait until every update injected so far was acknowledged by the bot's next
+        getUpdates offset and its handlers have finished, then until the dispatcher settles.
+        Raises on timeout; never returns early."""
+        last = int((await self.client.stats())["last_update_id"])
+        for update_id in range(self.handled_up_to + 1, last + 1):
+            await self.client.acknowledged(update_id, within=within)
+            if update_id not in self.handled_before:
+                await self.application.update_processor.handled(update_id, within=within)
+        self.handled_up_to = max(self.handled_up_to, last)
+        await self.settle(within)
 
     async def advance(self, delta: timedelta) -> None:
         await self.mark()
@@ -132,13 +124,10 @@ class BotHarness:
         await self.mark()
         self.clock.set(when)
 
-    async def settle(self) -> None:
-        """Let the dispatcher claim and send whatever is due now."""
-        for _ in range(50):
-            await asyncio.sleep(0.02)
-            dispatcher = self.services.dispatcher
-            if not dispatcher._in_flight and not dispatcher._lock.locked():
-                return
+    async def settle(self, within: float = 10.0) -> None:
+        """Wait until the dispatcher has acted on the clock's current time: due slots claimed,
+        their sends finished and logged. Raises TimeoutError rather than giving up quietly."""
+        await self.services.dispatcher.settled(self.clock.now(), within=within)
 
 
 @pytest.fixture

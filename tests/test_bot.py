@@ -13,7 +13,7 @@ from conftest import ALICE, BOB, MONDAY_0700_UTC, BotHarness
 from test_store import CountingExecutor
 
 from reminder_bot.callbacks import ForgetConfirm, PresetPick, TimeZonePick, encode
-from reminder_bot.emulator_client import User
+from reminder_bot.emulator import User
 
 
 def rows(bot: BotHarness, sql: str, *params: Any) -> list[tuple[Any, ...]]:
@@ -274,7 +274,7 @@ async def test_pause_for_two_hours_then_resume(bot: BotHarness) -> None:
     assert "Paused until today 10:00" in text_of(reply)
     await bot.set_time(MONDAY_0700_UTC + timedelta(hours=1, minutes=50))
     await bot.settle()
-    await bot.no_calls("sendMessage", ALICE.id, wait=0.2)
+    await bot.no_calls("sendMessage", ALICE.id)
     resumed = await bot.send("/resume")
     assert "back on" in text_of(resumed)
     assert "today 09:00" not in text_of(resumed)
@@ -299,7 +299,7 @@ async def test_stop_silences_and_start_brings_back(bot: BotHarness) -> None:
     assert "Stopped" in text_of(await bot.send("/stop"))
     await bot.set_time(MONDAY_0700_UTC + timedelta(hours=3))
     await bot.settle()
-    await bot.no_calls("sendMessage", ALICE.id, wait=0.2)
+    await bot.no_calls("sendMessage", ALICE.id)
     assert rows(bot, "select count(*) from schedules where next_due is not null") == [(0,)]
     await start(bot)
     assert rows(bot, "select count(*) from schedules where next_due is not null") == [(4,)]
@@ -332,7 +332,7 @@ async def test_nudges_arrive_at_their_due_time_with_buttons(bot: BotHarness) -> 
     await start(bot)
     await bot.set_time(MONDAY_0700_UTC + timedelta(minutes=59))
     await bot.settle()
-    await bot.no_calls("sendMessage", ALICE.id, wait=0.2)
+    await bot.no_calls("sendMessage", ALICE.id)
     calls = await nudges_at(bot, MONDAY_0700_UTC + timedelta(hours=1), 2)
     assert len({text_of(c) for c in calls}) == 2
     for call in calls:
@@ -391,13 +391,13 @@ async def test_snooze_resends_once(bot: BotHarness) -> None:
     assert "Snoozed until 09:10" in text_of(await bot.reply(ALICE.id, "editMessageText"))
     await bot.set_time(MONDAY_0700_UTC + timedelta(hours=1, minutes=9))
     await bot.settle()
-    await bot.no_calls("sendMessage", ALICE.id, wait=0.2)
+    await bot.no_calls("sendMessage", ALICE.id)
     resent = (await nudges_at(bot, MONDAY_0700_UTC + timedelta(hours=1, minutes=10), 1))[0]
     assert "Snoozed reminder" in text_of(resent)
     assert [b["text"][2:] for b in buttons_of(resent)] == ["Done", "Skip"]
     await bot.set_time(MONDAY_0700_UTC + timedelta(hours=1, minutes=30))
     await bot.settle()
-    await bot.no_calls("sendMessage", ALICE.id, wait=0.2)
+    await bot.no_calls("sendMessage", ALICE.id)
     await press(bot, resent, "Done")
     await bot.reply(ALICE.id, "editMessageText")
     assert rows(bot, "select status from deliveries where habit = 'move'") == [("done",)]
@@ -415,7 +415,7 @@ async def test_press_from_another_chat_changes_nothing(bot: BotHarness) -> None:
     )
     answer = await bot.reply(None, "answerCallbackQuery")
     assert "isn't yours" in answer["params"]["text"]
-    await bot.no_calls("editMessageText", wait=0.2)
+    await bot.no_calls("editMessageText")
     assert rows(bot, "select status from deliveries where user_id = ? order by id", ALICE.id) == [
         ("sent",),
         ("sent",),
@@ -557,4 +557,4 @@ async def test_blocking_is_noticed_before_the_next_nudge(bot: BotHarness) -> Non
     assert rows(bot, "select active, inactive_reason from users") == [(0, "blocked")]
     await bot.set_time(MONDAY_0700_UTC + timedelta(hours=2))
     await bot.settle()
-    await bot.no_calls("sendMessage", ALICE.id, wait=0.2)
+    await bot.no_calls("sendMessage", ALICE.id)

@@ -171,4 +171,4 @@ async def test_a_press_on_unknown_data_is_answered_as_out_of_date(
     )
     answer = await bot.reply(None, "answerCallbackQuery")
     assert answer["params"]["text"] == "This button is no longer valid."
-    await bot.no_calls("sendMessage", ALICE.id, wait=0.2)
+    await bot.no_calls("sendMessage", ALICE.id)

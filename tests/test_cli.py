@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from reminder_bot import config
-from reminder_bot.emulator_client import EmulatorClient, User
+from reminder_bot.emulator import EmulatorClient, User
 
 TOKEN = "123456:TEST"
 ADA = User(id=1001, first_name="Ada", language_code="en")

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from conftest import MONDAY_0700_UTC, BotHarness
 
-from reminder_bot.emulator_client import EmulatorClient, User
+from reminder_bot.emulator import EmulatorClient, User
 
 USERS = [User(id=2000 + i, first_name=f"User{i}") for i in range(12)]
 NINE_BERLIN = MONDAY_0700_UTC + timedelta(hours=1)  # hydrate and move are due for everyone
