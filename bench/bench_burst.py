@@ -229,8 +229,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.users, args.cap = 6000, 300.0
-    print("command:", common.command_line())
-    print("machine:", common.machine())
+    common.announce()
     results = []
     for design in args.designs.split(","):
         results.append(run_burst(design, args.users, args.cap, quiet=args.quiet))
@@ -254,10 +253,7 @@ def main() -> int:
         out["delivered_ratio"] = common.ratio(o["delivered"], b["delivered"])
         out["cpu_ratio"] = common.ratio(o["cpu_seconds"], b["cpu_seconds"])
         out["rss_ratio"] = common.ratio(o["peak_rss_mb"], b["peak_rss_mb"])
-    out["targets"] = targets
-    out["machine"] = common.machine()
-    common.emit_json(out)
-    return 0
+    return common.finish(out, targets)
 
 
 if __name__ == "__main__":

@@ -76,8 +76,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.users, args.cap = 6000, 300.0
-    print("command:", common.command_line())
-    print("machine:", common.machine())
+    common.announce()
     plan = fault_plan(args.share / 4, args.slow_delay)
     state: dict[str, Any] = {}
 

@@ -67,8 +67,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.users, args.cap, args.commands = 6000, 300.0, 100
-    print("command:", common.command_line())
-    print("machine:", common.machine())
+    common.announce()
     window = 0.8 * args.users / args.cap  # inside the drain of a bot that keeps the cap
     results = []
     for design in args.designs.split(","):

@@ -128,8 +128,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.quick:
         args.users, args.idle = 25_000, 20.0
-    print("command:", common.command_line())
-    print("machine:", common.machine())
+    common.announce()
     results = [
         run(d, args.users, args.idle, args.cap, random.Random(args.seed))
         for d in args.designs.split(",")
@@ -154,10 +153,7 @@ def main() -> int:
         out["polling_ratio"] = common.ratio(
             out["ours"]["polling_after_s"], out["baseline"]["polling_after_s"]
         )
-    out["targets"] = targets
-    out["machine"] = common.machine()
-    common.emit_json(out)
-    return 0
+    return common.finish(out, targets)
 
 
 if __name__ == "__main__":

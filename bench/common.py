@@ -101,6 +101,18 @@ def emit_json(payload: dict[str, Any]) -> None:
     print(json.dumps(payload, default=str, separators=(", ", ": ")), flush=True)
 
 
+def announce() -> None:
+    """Print how the run was started and on what machine, before any figure."""
+    print("command:", command_line())
+    print("machine:", machine())
+
+
+def finish(out: dict[str, Any], targets: dict[str, Any]) -> int:
+    """Print the run's JSON line (figures, targets, machine); the exit code."""
+    emit_json({**out, "targets": targets, "machine": machine()})
+    return 0
+
+
 def ceil_minute(epoch: float) -> int:
     return int(math.ceil(epoch / 60.0) * 60)
 

@@ -3,6 +3,7 @@ around a pause and across DST days, and which button presses a nudge still takes
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -32,198 +33,152 @@ def berlin(*args: int, fold: int = 0) -> datetime:
     return datetime(*args, tzinfo=BERLIN, fold=fold).astimezone(UTC)
 
 
-PLANS = [
-    # (id, rule, zone, quiet, paused_until, slot, now, logged, send, next_due)
-    (
-        "on time",
-        "every 45m from 09:00 to 17:30",
-        BERLIN,
-        None,
-        None,
-        berlin(2026, 11, 23, 9, 0),
-        berlin(2026, 11, 23, 9, 0),
-        (),
-        berlin(2026, 11, 23, 9, 0),
-        berlin(2026, 11, 23, 9, 45),
+def local(text: str | None, zone: ZoneInfo = BERLIN) -> datetime | None:
+    """``"2026-11-23 09:00"`` in ``zone`` (the first of a repeated wall time), as UTC."""
+    if text is None:
+        return None
+    return datetime.fromisoformat(text).replace(tzinfo=zone).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Case:
+    """A due ``slot`` looked at ``now``: what is logged, what is sent, what is due next."""
+
+    rule: str
+    slot: str
+    now: str
+    send: str | None
+    next_due: str | None
+    logged: tuple[tuple[str, DeliveryStatus], ...] = ()
+    quiet: str | None = None
+    paused_until: str | None = None
+    zone: ZoneInfo = BERLIN
+
+
+EVERY_45 = "every 45m from 09:00 to 17:30"
+DAY = "2026-11-23"  # a Monday in winter (UTC+1)
+PLANS = {
+    "on time": Case(EVERY_45, f"{DAY} 09:00", f"{DAY} 09:00", f"{DAY} 09:00", f"{DAY} 09:45"),
+    "down minutes, inside the catch-up window: sent late, next after now": Case(
+        EVERY_45, f"{DAY} 09:00", f"{DAY} 09:29", f"{DAY} 09:00", f"{DAY} 09:45"
     ),
-    (
-        "down for minutes, inside the catch-up window: sent late, next after now",
-        "every 45m from 09:00 to 17:30",
-        BERLIN,
-        None,
-        None,
-        berlin(2026, 11, 23, 9, 0),
-        berlin(2026, 11, 23, 9, 29),
-        (),
-        berlin(2026, 11, 23, 9, 0),
-        berlin(2026, 11, 23, 9, 45),
+    "down two hours: the old slot missed, only the latest in the window sent": Case(
+        EVERY_45,
+        slot=f"{DAY} 09:00",
+        now=f"{DAY} 11:20",
+        logged=((f"{DAY} 09:00", MISSED),),
+        send=f"{DAY} 11:15",
+        next_due=f"{DAY} 12:00",
     ),
-    (
-        "down two hours: the old slot missed, only the latest slot in the window sent",
-        "every 45m from 09:00 to 17:30",
-        BERLIN,
-        None,
-        None,
-        berlin(2026, 11, 23, 9, 0),
-        berlin(2026, 11, 23, 11, 20),
-        ((berlin(2026, 11, 23, 9, 0), MISSED),),
-        berlin(2026, 11, 23, 11, 15),
-        berlin(2026, 11, 23, 12, 0),
-    ),
-    (
-        "down two hours with no slot in the window: missed, nothing sent",
+    "down two hours with no slot in the window: missed, nothing sent": Case(
         "at 09:00 daily",
-        BERLIN,
-        None,
-        None,
-        berlin(2026, 11, 23, 9, 0),
-        berlin(2026, 11, 23, 11, 0),
-        ((berlin(2026, 11, 23, 9, 0), MISSED),),
-        None,
-        berlin(2026, 11, 24, 9, 0),
+        slot=f"{DAY} 09:00",
+        now=f"{DAY} 11:00",
+        logged=((f"{DAY} 09:00", MISSED),),
+        send=None,
+        next_due="2026-11-24 09:00",
     ),
-    (
-        "down three days: one missed row, today's slot sent, never a backlog",
+    "down three days: one missed row, today's slot sent, never a backlog": Case(
         "at 09:00 daily",
-        BERLIN,
-        None,
-        None,
-        berlin(2026, 11, 23, 9, 0),
-        berlin(2026, 11, 26, 9, 10),
-        ((berlin(2026, 11, 23, 9, 0), MISSED),),
-        berlin(2026, 11, 26, 9, 0),
-        berlin(2026, 11, 27, 9, 0),
+        f"{DAY} 09:00",
+        "2026-11-26 09:10",
+        "2026-11-26 09:00",
+        "2026-11-27 09:00",
+        logged=((f"{DAY} 09:00", MISSED),),
     ),
-    (
-        "quiet hours across midnight began after the slot was scheduled",
+    "quiet hours across midnight began after the slot was scheduled": Case(
         "at 23:00 daily",
-        BERLIN,
-        "22:00-07:00",
-        None,
-        berlin(2026, 11, 23, 23, 0),
-        berlin(2026, 11, 23, 23, 0),
-        ((berlin(2026, 11, 23, 23, 0), QUIET),),
-        None,
-        None,
+        f"{DAY} 23:00",
+        f"{DAY} 23:00",
+        send=None,
+        next_due=None,
+        logged=((f"{DAY} 23:00", QUIET),),
+        quiet="22:00-07:00",
     ),
-    (
-        "quiet hours: the next slot is the first one after they end",
+    "the next slot is the first one after quiet hours end": Case(
         "every 60m from 06:00 to 09:00",
-        BERLIN,
-        "22:00-07:00",
-        None,
-        berlin(2026, 11, 23, 8, 0),
-        berlin(2026, 11, 23, 8, 0),
-        (),
-        berlin(2026, 11, 23, 8, 0),
-        berlin(2026, 11, 23, 9, 0),
+        f"{DAY} 08:00",
+        f"{DAY} 08:00",
+        f"{DAY} 08:00",
+        f"{DAY} 09:00",
+        quiet="22:00-07:00",
     ),
-    (
-        "late into quiet hours (a slot at 21:50, the bot back at 22:05): logged quiet",
+    "late into quiet hours (slot 21:50, back at 22:05): logged quiet": Case(
         "at 21:50 daily",
-        BERLIN,
-        "22:00-07:00",
+        f"{DAY} 21:50",
+        f"{DAY} 22:05",
         None,
-        berlin(2026, 11, 23, 21, 50),
-        berlin(2026, 11, 23, 22, 5),
-        ((berlin(2026, 11, 23, 21, 50), QUIET),),
-        None,
-        berlin(2026, 11, 24, 21, 50),
+        "2026-11-24 21:50",
+        logged=((f"{DAY} 21:50", QUIET),),
+        quiet="22:00-07:00",
     ),
-    (
-        "down through a pause: missed, nothing from the pause is sent",
+    "down through a pause: missed, nothing from the pause is sent": Case(
         "at 09:00 daily",
-        BERLIN,
+        f"{DAY} 09:00",
+        "2026-11-25 12:10",
         None,
-        berlin(2026, 11, 25, 12, 0),
-        berlin(2026, 11, 23, 9, 0),
-        berlin(2026, 11, 25, 12, 10),
-        ((berlin(2026, 11, 23, 9, 0), MISSED),),
-        None,
-        berlin(2026, 11, 26, 9, 0),
+        "2026-11-26 09:00",
+        logged=((f"{DAY} 09:00", MISSED),),
+        paused_until="2026-11-25 12:00",
     ),
-    (
-        "down until just after a pause ended: the slot at its end is sent",
+    "down until just after a pause ended: the slot at its end is sent": Case(
         "every 30m from 09:00 to 17:00",
-        BERLIN,
-        None,
-        berlin(2026, 11, 25, 12, 0),
-        berlin(2026, 11, 23, 9, 0),
-        berlin(2026, 11, 25, 12, 10),
-        ((berlin(2026, 11, 23, 9, 0), MISSED),),
-        berlin(2026, 11, 25, 12, 0),
-        berlin(2026, 11, 25, 12, 30),
+        f"{DAY} 09:00",
+        "2026-11-25 12:10",
+        "2026-11-25 12:00",
+        "2026-11-25 12:30",
+        logged=((f"{DAY} 09:00", MISSED),),
+        paused_until="2026-11-25 12:00",
     ),
-    (
-        "spring forward: 02:30 does not exist and comes at 03:00; the next is 02:30 again",
-        "at 02:30 daily",
-        BERLIN,
-        None,
-        None,
-        berlin(2027, 3, 28, 3, 0),
-        berlin(2027, 3, 28, 3, 0),
-        (),
-        berlin(2027, 3, 28, 3, 0),
-        berlin(2027, 3, 29, 2, 30),
+    "spring forward: 02:30 does not exist and comes at 03:00; next day 02:30": Case(
+        "at 02:30 daily", "2027-03-28 03:00", "2027-03-28 03:00", "2027-03-28 03:00",
+        "2027-03-29 02:30",
     ),
-    (
-        "fall back: 02:30 exists twice and is sent once; the next is tomorrow's",
-        "at 02:30 daily",
-        BERLIN,
-        None,
-        None,
-        berlin(2026, 10, 25, 2, 30),
-        berlin(2026, 10, 25, 2, 30),
-        (),
-        berlin(2026, 10, 25, 2, 30),
-        berlin(2026, 10, 26, 2, 30),
+    "fall back: 02:30 exists twice and is sent once; the next is tomorrow's": Case(
+        "at 02:30 daily", "2026-10-25 02:30", "2026-10-25 02:30", "2026-10-25 02:30",
+        "2026-10-26 02:30",
     ),
-    (
-        "fall back during downtime: the latest slot in the window, counted in real time",
-        "every 60m from 00:00 to 05:00",
-        BERLIN,
-        None,
-        None,
-        berlin(2026, 10, 25, 0, 0),
-        utc(2026, 10, 25, 2, 10),
-        ((berlin(2026, 10, 25, 0, 0), MISSED),),
-        utc(2026, 10, 25, 2, 0),
-        utc(2026, 10, 25, 3, 0),
+    "southern spring forward (Sydney): 02:15 comes at 03:00": Case(
+        "at 02:15 daily", "2026-10-04 03:00", "2026-10-04 03:00", "2026-10-04 03:00",
+        "2026-10-05 02:15", zone=SYDNEY,
     ),
-    (
-        "southern hemisphere spring forward (Sydney, first Sunday of October)",
-        "at 02:15 daily",
-        SYDNEY,
-        None,
-        None,
-        datetime(2026, 10, 4, 3, 0, tzinfo=SYDNEY).astimezone(UTC),
-        datetime(2026, 10, 4, 3, 0, tzinfo=SYDNEY).astimezone(UTC),
-        (),
-        datetime(2026, 10, 4, 3, 0, tzinfo=SYDNEY).astimezone(UTC),
-        datetime(2026, 10, 5, 2, 15, tzinfo=SYDNEY).astimezone(UTC),
-    ),
-]
+}  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("rule", "zone", "quiet", "paused", "slot", "now", "logged", "send", "next_due"),
-    [case[1:] for case in PLANS],
-    ids=[case[0] for case in PLANS],
-)
-def test_plan_due_slot(rule, zone, quiet, paused, slot, now, logged, send, next_due) -> None:
+@pytest.mark.parametrize("case", PLANS.values(), ids=PLANS.keys())
+def test_plan_due_slot(case: Case) -> None:
+    slot, now = local(case.slot, case.zone), local(case.now, case.zone)
+    assert slot is not None and now is not None
     plan = plan_due_slot(
         slot,
-        parse_rule(rule),
-        zone,
-        quiet=parse_quiet(quiet) if quiet else None,
-        paused_until=paused,
+        parse_rule(case.rule),
+        case.zone,
+        quiet=parse_quiet(case.quiet) if case.quiet else None,
+        paused_until=local(case.paused_until, case.zone),
         now=now,
         catch_up=CATCH_UP,
     )
-    assert plan.logged == logged
-    assert plan.send == send
-    assert plan.next_due == next_due
-    assert plan.supersedes_queued == (send is not None)
+    assert plan.logged == tuple((local(when, case.zone), status) for when, status in case.logged)
+    assert plan.send == local(case.send, case.zone)
+    assert plan.next_due == local(case.next_due, case.zone)
+    assert plan.supersedes_queued == (case.send is not None)
+
+
+def test_fall_back_during_downtime_counts_real_time() -> None:
+    """Every hour from 00:00 on the fall-back day, the bot back at 02:10 UTC (03:10 CET): the
+    latest slot in the window is 03:00 CET, one real hour after 02:00 CEST."""
+    plan = plan_due_slot(
+        berlin(2026, 10, 25, 0, 0),
+        parse_rule("every 60m from 00:00 to 05:00"),
+        BERLIN,
+        quiet=None,
+        paused_until=None,
+        now=utc(2026, 10, 25, 2, 10),
+        catch_up=CATCH_UP,
+    )
+    assert plan.logged == ((berlin(2026, 10, 25, 0, 0), MISSED),)
+    assert plan.send == utc(2026, 10, 25, 2, 0)
+    assert plan.next_due == utc(2026, 10, 25, 3, 0)
 
 
 def test_latest_slot_in_window_includes_its_end_and_excludes_its_start() -> None:
