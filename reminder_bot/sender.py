@@ -33,6 +33,23 @@ log = logging.getLogger(__name__)
 REPLY = 0
 NUDGE = 1
 
+# The ceiling on nudges in flight, as a hold time (delivery-log mark + round trip): never more
+# than one second of the global pace is in flight (30 nudges at Telegram's 30/s), so a crash can
+# repeat at most that many. Telegram answers in tens to hundreds of milliseconds, so the full pace
+# is kept at any normal latency (up to ~0.67 s, as nudge_slots adds half again); a longer hold
+# means Telegram or our writer is struggling, and then the sender slows down rather than put more
+# possible duplicates in flight. Without it the bound would follow the measured latency without
+# limit: the mark waits for the writer thread, and connect, write and read each get the full
+# HTTP timeout (10 s by default: 450 slots at 30/s).
+MAX_HOLD_IN_FLIGHT = 1.0  # seconds
+
+
+def max_nudge_slots(global_rate: float) -> int:
+    """The hard ceiling on nudges in flight at ``global_rate`` messages/s, whatever the
+    measured latency: one second of the pace (30 at Telegram's 30/s), and at least one."""
+    return max(1, math.ceil(global_rate * MAX_HOLD_IN_FLIGHT))
+
+
 # Calls that put a message in a chat count against both limits; edits and deletes only against
 # the global one, so the message of a pressed button is updated without waiting a second.
 CHAT_LIMITED = frozenset(
@@ -111,6 +128,7 @@ class Sender(BaseRateLimiter[SendOptions]):
         rng: random.Random | None = None,
     ) -> None:
         self.global_interval = 1.0 / global_rate
+        self.max_nudge_slots = max_nudge_slots(global_rate)
         self.chat_interval = 1.0 / chat_rate
         self.group_interval = max(60.0 / group_per_minute, self.chat_interval)
         self.clock = clock or SystemClock()
@@ -210,8 +228,10 @@ class Sender(BaseRateLimiter[SendOptions]):
     def nudge_slots(self) -> int:
         """How many nudges may be in flight at once: just enough to keep the global pace at
         the measured round-trip time. Each one in flight is a possible duplicate if the process
-        dies, so no more than the pace needs (one, against a fast local server)."""
-        return max(1, math.ceil(self._latency / self.global_interval * 1.5))
+        dies, so no more than the pace needs (one, against a fast local server), and never more
+        than ``max_nudge_slots``, however slow the measured hold time."""
+        needed = math.ceil(self._latency / self.global_interval * 1.5)
+        return max(1, min(needed, self.max_nudge_slots))
 
     def _release_nudge_slot(self) -> None:
         self._nudges_in_flight -= 1

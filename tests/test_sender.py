@@ -13,7 +13,16 @@ import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from reminder_bot.clock import ManualClock
-from reminder_bot.sender import NUDGE, REPLY, Sender, SendOptions, StaleError, backoff
+from reminder_bot.sender import (
+    MAX_HOLD_IN_FLIGHT,
+    NUDGE,
+    REPLY,
+    Sender,
+    SendOptions,
+    StaleError,
+    backoff,
+    max_nudge_slots,
+)
 
 
 class Recorder:
@@ -240,4 +249,63 @@ async def test_nudges_in_flight_are_as_few_as_the_pace_needs(
     assert sender.nudge_slots() <= most
     # The pace is still kept: 40 nudges take about 40 / rate seconds, not 40 x latency.
     assert elapsed < 40 / rate * 1.5 + latency
+    await sender.shutdown()
+
+
+@pytest.mark.parametrize(("rate", "ceiling"), [(30, 30), (100, 100), (0.5, 1), (2.5, 3)])
+def test_nudge_slots_never_pass_one_second_of_the_pace(rate: float, ceiling: int) -> None:
+    """However slow the measured hold time (a mark stuck behind the writer, a request that
+    used its full HTTP timeout), at most one second of the pace is in flight."""
+    assert MAX_HOLD_IN_FLIGHT == 1.0
+    assert max_nudge_slots(rate) == ceiling
+    sender = Sender(global_rate=rate)
+    assert sender.max_nudge_slots == ceiling
+    for latency in (0.0, 0.1, 0.5, 10.0, 30.0, 3600.0):
+        sender._latency = latency
+        assert 1 <= sender.nudge_slots() <= ceiling
+    assert sender.nudge_slots() == ceiling  # the last, absurd latency hits the ceiling
+
+
+async def test_slow_sends_stop_at_the_ceiling() -> None:
+    """With every send hanging, the sender grants nudges at its pace until the ceiling, then
+    stops: a kill at that moment can repeat at most ``max_nudge_slots`` nudges."""
+    rate = 20
+    ceiling = max_nudge_slots(rate)
+    sender = Sender(global_rate=rate, chat_rate=100)
+    sender._latency = 10.0  # as if measured: the formula alone would allow 300
+    release, full = asyncio.Event(), asyncio.Event()
+    active = peak = 0
+
+    def hanging(chat_id: int):
+        async def call() -> dict[str, Any]:
+            nonlocal active, peak
+            active += 1
+            peak = max(peak, active)
+            if active >= ceiling:
+                full.set()
+            await release.wait()
+            active -= 1
+            return {"ok": True}
+
+        return call
+
+    sends = asyncio.gather(
+        *(
+            sender.process_request(
+                hanging(chat),
+                (),
+                {},
+                "sendMessage",
+                {"chat_id": chat},
+                SendOptions(priority=NUDGE, due=chat),
+            )
+            for chat in range(1, 2 * ceiling + 1)
+        )
+    )
+    await asyncio.wait_for(full.wait(), 30)  # the ceiling is reached after about a second
+    await asyncio.sleep(5 / rate)  # five more intervals of the pace: nothing more is granted
+    assert active == peak == ceiling
+    release.set()
+    await asyncio.wait_for(sends, 30)
+    assert peak == ceiling
     await sender.shutdown()
