@@ -399,3 +399,20 @@ def test_sigterm_during_start_up_is_a_clean_stop(bot_env: dict[str, str]) -> Non
     _, stderr = bot.communicate(timeout=STOP_TIMEOUT + 15)
     assert bot.returncode == 0, stderr
     assert "Traceback" not in stderr
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.005, 0.01, 0.02, 0.05])
+def test_sigterm_as_polling_begins_is_a_clean_stop(
+    bot_env: dict[str, str], emulator: EmulatorClient, tmp_path: Path, delay: float
+) -> None:
+    """The moment PTB's own signal handling got wrong (exit 1, "Event loop stopped before
+    Future completed", or a pool timeout on the last getUpdates): just after post_init."""
+    since = emulator.last_seq()
+    bot = BotProcess(tmp_path, bot_env)
+    try:
+        emulator.wait_for_calls("setMyCommands", since=since, timeout=30)
+        time.sleep(delay)
+        assert bot.stop() == 0, bot.stderr
+    finally:
+        bot.kill()
+    assert "Traceback" not in bot.stderr and "Error" not in bot.stderr, bot.stderr
