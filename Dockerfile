@@ -13,7 +13,8 @@ ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_ROOT_USER_ACTION=ignore
 WORKDIR /src
-COPY pyproject.toml README.md ./
+# hatch_build.py compiles the translation catalogues (.po -> .mo) into the wheel pip builds.
+COPY pyproject.toml README.md hatch_build.py ./
 COPY reminder_bot ./reminder_bot
 COPY schedules ./schedules
 # pip compiles the .pyc files here, so the read-only venv starts fast at run time. pip and

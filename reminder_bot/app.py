@@ -32,6 +32,8 @@ from reminder_bot.handlers.account import chat_member
 from reminder_bot.handlers.buttons import button
 from reminder_bot.handlers.context import CONTEXT_TYPES, BotApplication, Services
 from reminder_bot.handlers.fallbacks import group_chat, on_error, plain_text, unknown_command
+from reminder_bot.handlers.language import publish_profile
+from reminder_bot.handlers.location import location_message
 from reminder_bot.presets import Preset, builtin_presets_dir, load_presets
 from reminder_bot.sender import Sender
 from reminder_bot.store import Store
@@ -120,7 +122,8 @@ def open_services(
 ) -> Services:
     """Open the database and set up the dispatcher: what the handlers need, in one place."""
     nudge_ids = {habit: [n.id for n in nudges] for habit, nudges in data.content.nudges.items()}
-    store = Store(config.database, nudge_ids)
+    work = {name: preset.work for name, preset in data.presets.items()}
+    store = Store(config.database, nudge_ids, preset_work=work)
     dispatcher = Dispatcher(
         application,
         store,
@@ -144,7 +147,7 @@ def open_services(
 async def start_services(application: BotApplication, services: Services) -> None:
     """post_init: hand the services to the handlers, publish the menu, start dispatching."""
     application.bot_data.services = services
-    await application.bot.set_my_commands(bot_commands())
+    await publish_profile(application.bot, bot_commands)  # menu and descriptions, per language
     if isinstance(services.clock, ManualClock):
         services.clock.subscribe(services.dispatcher.kick)
     await services.dispatcher.start()
@@ -174,6 +177,9 @@ def add_handlers(application: BotApplication) -> None:
     application.add_handler(CallbackQueryHandler(button))
     application.add_handler(ChatMemberHandler(chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(MessageHandler(private & filters.COMMAND, unknown_command))
+    # A new location only: live locations come again as edits.
+    shared = filters.UpdateType.MESSAGE & private & filters.LOCATION
+    application.add_handler(MessageHandler(shared, location_message))
     application.add_handler(MessageHandler(private & filters.TEXT, plain_text))
     application.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, group_chat))
     application.add_error_handler(on_error)

@@ -7,6 +7,10 @@ Wire format, version 1: ``1:<kind>:<value>``, for example
 - ``PresetPick``: ``1:p:gentle``
 - ``Menu``: ``1:m:timezone`` or ``1:m:preset``
 - ``ForgetConfirm``: ``1:f:yes`` or ``1:f:no``
+- ``Settings``: ``1:s:<screen>[:<argument>]``, a /settings screen or a change made from one:
+  ``1:s:h`` (the menu), ``1:s:hb:move`` (a habit), ``1:s:e:move:45`` (move every 45 minutes),
+  ``1:s:dd:move:5:1`` (add Saturday), ``1:s:z:Asia/Tokyo`` (see ``Screen``)
+- ``LanguagePick``: ``1:l:es`` (a language the bot speaks, ``i18n.LANGUAGES``)
 
 Telegram keeps a button's data for as long as its message stays in the chat, so ``decode`` also
 reads the unversioned forms sent before the version prefix existed (``n:12:done``,
@@ -21,7 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from reminder_bot.i18n import LANGUAGES
 from reminder_bot.parsing import ParseError, parse_timezone
+from reminder_bot.schedule import HABITS, MAX_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES
 
 MAX_BYTES = 64
 PREFIX = "1:"
@@ -72,7 +78,67 @@ class ForgetConfirm(StrEnum):
     NO = "no"
 
 
-Button = NudgeAction | TimeZonePick | PresetPick | Menu | ForgetConfirm
+class Screen(StrEnum):
+    """A /settings screen, or a change made from one; ``Settings.arg`` names the habit and value.
+
+    A change carries the value it sets (never "toggle"), so a press on an old menu does what its
+    label said, to the settings as they are now.
+    """
+
+    # screens
+    HOME = "h"
+    OPEN = "o"  # the /start button: the menu as a new message
+    CLOSE = "x"
+    HABIT = "hb"  # habit
+    EVERY = "ev"  # habit
+    START = "ws"  # habit: first-nudge hour picker
+    END = "we"  # habit: last-nudge hour picker
+    DAYS = "dy"  # habit
+    TIMES = "at"  # habit
+    TYPE_TIMES = "ty"  # habit: the command to type other times
+    QUIET = "q"
+    QUIET_START = "qs"
+    QUIET_END = "qe"
+    PAUSE = "pz"
+    ZONE = "tz"
+    LOCATION = "lc"  # send the "share my location" keyboard
+    PRESET = "pr"
+    # changes
+    HABIT_ON = "on"  # habit
+    HABIT_OFF = "of"  # habit
+    SET_EVERY = "e"  # habit:minutes
+    SET_START = "s"  # habit:hour
+    SET_END = "t"  # habit:hour
+    SET_DAYS = "d"  # habit:daily|weekdays|weekends
+    SET_DAY = "dd"  # habit:weekday:1|0 (add or remove)
+    SET_TIME = "tt"  # habit:HHMM:1|0 (add or remove)
+    SET_QUIET_START = "qa"  # hour
+    SET_QUIET_END = "qb"  # hour
+    QUIET_OFF = "qo"
+    PAUSE_FOR = "p"  # 1h, 2h, today, 1d, 3d, 1w
+    RESUME = "r"
+    SET_ZONE = "z"  # zone
+    SET_PRESET = "sp"  # preset
+    LOCATION_YES = "ly"  # zone (looked up from a shared location; nothing else is kept)
+    LOCATION_NO = "ln"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A /settings button: the screen it shows or the change it makes, and its argument."""
+
+    screen: Screen
+    arg: str = ""
+
+
+@dataclass(frozen=True)
+class LanguagePick:
+    """A /language choice."""
+
+    language: str
+
+
+Button = NudgeAction | TimeZonePick | PresetPick | Menu | ForgetConfirm | Settings | LanguagePick
 
 
 def encode(button: Button) -> str:
@@ -88,6 +154,10 @@ def encode(button: Button) -> str:
             body = f"m:{button.value}"
         case ForgetConfirm():
             body = f"f:{button.value}"
+        case Settings(screen, arg):
+            body = f"s:{screen.value}:{arg}" if arg else f"s:{screen.value}"
+        case LanguagePick(language):
+            body = f"l:{language}"
     data = PREFIX + body
     if len(data.encode()) > MAX_BYTES:
         raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
@@ -132,12 +202,71 @@ def _preset_pick(value: str) -> PresetPick:
     return PresetPick(value)
 
 
+def _canonical_zone(value: str) -> bool:
+    return parse_timezone(value) == value
+
+
+def _interval(value: str) -> bool:
+    habit, _sep, minutes = value.partition(":")
+    return (
+        habit in HABITS
+        and re.fullmatch(r"[1-9][0-9]{0,3}", minutes) is not None
+        and MIN_INTERVAL_MINUTES <= int(minutes) <= MAX_INTERVAL_MINUTES
+    )
+
+
+def _shape(pattern: str) -> Callable[[str], bool]:
+    compiled = re.compile(pattern.replace("HABIT", "(?:" + "|".join(HABITS) + ")"))
+    return lambda value: compiled.fullmatch(value) is not None
+
+
+_HOUR = "(?:1?[0-9]|2[0-3])"
+_NO_ARG = _shape("")
+_HABIT_SCREENS = (
+    *(Screen.HABIT, Screen.EVERY, Screen.START, Screen.END, Screen.DAYS, Screen.TIMES),
+    *(Screen.TYPE_TIMES, Screen.HABIT_ON, Screen.HABIT_OFF),
+)
+# What each screen's argument may be; anything else is not a button this bot makes.
+_SETTINGS_ARGS: dict[Screen, Callable[[str], bool]] = {
+    **{screen: _NO_ARG for screen in Screen},
+    **dict.fromkeys(_HABIT_SCREENS, _shape("HABIT")),
+    Screen.SET_EVERY: _interval,
+    Screen.SET_START: _shape(f"HABIT:{_HOUR}"),
+    Screen.SET_END: _shape(f"HABIT:{_HOUR}"),
+    Screen.SET_DAYS: _shape("HABIT:(?:daily|weekdays|weekends)"),
+    Screen.SET_DAY: _shape("HABIT:[0-6]:[01]"),
+    Screen.SET_TIME: _shape("HABIT:(?:[01][0-9]|2[0-3])[0-5][0-9]:[01]"),
+    Screen.SET_QUIET_START: _shape(_HOUR),
+    Screen.SET_QUIET_END: _shape(_HOUR),
+    Screen.PAUSE_FOR: _shape("[1-9][0-9]?[hdw]|today"),
+    Screen.SET_ZONE: _canonical_zone,
+    Screen.LOCATION_YES: _canonical_zone,
+    Screen.SET_PRESET: _shape(_PRESET.pattern),
+}
+
+
+def _settings(value: str) -> Settings:
+    name, sep, arg = value.partition(":")
+    screen = Screen(name)
+    if (sep and not arg) or not _SETTINGS_ARGS[screen](arg):
+        raise ValueError(value)
+    return Settings(screen, arg)
+
+
+def _language_pick(value: str) -> LanguagePick:
+    if value not in LANGUAGES:  # a language dropped since the button was sent, or forged
+        raise ValueError(value)
+    return LanguagePick(value)
+
+
 _READERS: dict[str, Callable[[str], Button]] = {
     "n": _nudge_action,
     "tz": _time_zone_pick,
     "p": _preset_pick,
     "m": Menu,
     "f": ForgetConfirm,
+    "s": _settings,
+    "l": _language_pick,
 }
 # The kinds used before the version prefix; their values read the same.
 _LEGACY_READERS: dict[str, Callable[[str], Button]] = {

@@ -25,7 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reminder-bot",
         description="A Telegram bot that nudges you to drink water, move, check your posture "
-        "and stretch, to help keep back pain away.",
+        "and stretch. Regular exercise makes a new bout of back pain less likely; the other "
+        "habits are for comfort and general health.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from telegram import BotCommand, Update
 
-from reminder_bot.handlers import account, health, onboarding, schedule_settings
+from reminder_bot.handlers import (
+    account,
+    health,
+    language,
+    onboarding,
+    schedule_settings,
+    settings,
+)
 from reminder_bot.handlers.common import Command, command, reply
 from reminder_bot.handlers.context import BotContext
 from reminder_bot.i18n import N_, _
@@ -20,9 +27,11 @@ async def help_command(update: Update, context: BotContext) -> None:
 
 COMMANDS: tuple[Command, ...] = (
     *onboarding.COMMANDS,
+    *settings.COMMANDS,
     *schedule_settings.COMMANDS,
     *health.COMMANDS,
     *account.COMMANDS,
+    *language.COMMANDS,
     Command("help", N_("List the commands"), help_command),
 )
 

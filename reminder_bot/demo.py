@@ -94,6 +94,14 @@ class Terminal:
             self.bot_message(
                 stamp, params["text"], params.get("reply_markup"), result.get("message_id", 0)
             )
+        elif call["method"] == "editMessageText" and params.get("reply_markup"):
+            # A menu edited in place: show the new screen whole, with its buttons numbered.
+            self.bot_message(
+                f"{stamp}, message updated",
+                params["text"],
+                params["reply_markup"],
+                int(params["message_id"]),
+            )
         elif call["method"] == "editMessageText":
             last = html_to_terminal(params["text"], color=self.color).splitlines()[-1]
             self.line(f"  (message updated: {last})")

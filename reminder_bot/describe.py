@@ -7,25 +7,26 @@ Monday to Friday").
 
 from __future__ import annotations
 
-from reminder_bot.i18n import N_, _, ngettext
+from babel.dates import get_day_names
+from babel.lists import format_list
+
+from reminder_bot.i18n import _, babel_locale, ngettext
 from reminder_bot.rule_text import day_runs, format_time
 from reminder_bot.schedule import ALL_DAYS, At, Off, Rule
 
-DAY_NAMES = (
-    N_("Monday"),
-    N_("Tuesday"),
-    N_("Wednesday"),
-    N_("Thursday"),
-    N_("Friday"),
-    N_("Saturday"),
-    N_("Sunday"),
-)
+# The English names, 0 = Monday (re-exported by reminder_bot.parsing for older callers); what
+# people read comes from Babel's locale data in their language (``day_name``).
+DAY_NAMES = tuple(get_day_names("wide", locale="en")[day] for day in range(7))
+
+
+def day_name(day: int) -> str:
+    """A weekday's full name as used inside a sentence: "Monday", "lunes"."""
+    return str(get_day_names("wide", context="format", locale=babel_locale())[day])
 
 
 def _join(items: list[str]) -> str:
-    if len(items) == 1:
-        return items[0]
-    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
+    """A, B and C, with the language's own commas and conjunction."""
+    return format_list(items, locale=babel_locale())
 
 
 def describe_days(days: frozenset[int]) -> str:
@@ -36,11 +37,9 @@ def describe_days(days: frozenset[int]) -> str:
     for first, last in day_runs(days):
         length = (last - first) % 7 + 1
         if length >= 3:
-            names.append(
-                _("{first} to {last}").format(first=_(DAY_NAMES[first]), last=_(DAY_NAMES[last]))
-            )
+            names.append(_("{first} to {last}").format(first=day_name(first), last=day_name(last)))
         else:
-            names.extend(_(DAY_NAMES[(first + step) % 7]) for step in range(length))
+            names.extend(day_name((first + step) % 7) for step in range(length))
     return _join(names)
 
 

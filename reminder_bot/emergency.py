@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -48,8 +49,21 @@ NUMBERS: Mapping[str, str] = {
 
 # Antarctica has no public emergency service and its research stations follow their own
 # procedures; their staff pick the stations' own Antarctica/* names. So "AQ" beside a populated
-# country (Pacific/Auckland: NZ, AQ) does not make that country's zone generic.
+# country (Pacific/Auckland: NZ, AQ) does not make that country's zone generic, and every
+# Antarctica/* zone stays generic, even those the tz database lists with a country
+# (Antarctica/South_Pole: NZ, Antarctica/Macquarie: AU): nobody there can rely on 111 or 000.
 IGNORED_IN_SHARED_ZONES = frozenset({"AQ"})
+ANTARCTIC_PREFIX = "Antarctica/"
+
+
+@dataclass(frozen=True)
+class LocalHelp:
+    """What the health texts may name for where the user is: the emergency number where it is
+    certain (None: "your local emergency number"), and whether the time zone maps to the UK,
+    where the medical helpline is NHS 111 (111 is the emergency number in New Zealand)."""
+
+    emergency_number: str | None = None
+    uk: bool = False
 
 
 @cache
@@ -65,10 +79,23 @@ def countries_for_zone(zone_name: str) -> tuple[str, ...]:
     return zone_countries().get(zone_name.strip(), ())
 
 
+def _countries(zone_name: str) -> list[str]:
+    """The populated countries using the zone; none for Antarctica/* zones."""
+    if zone_name.strip().startswith(ANTARCTIC_PREFIX):
+        return []
+    return [c for c in countries_for_zone(zone_name) if c not in IGNORED_IN_SHARED_ZONES]
+
+
 def emergency_number(zone_name: str) -> str | None:
     """The emergency number every country using ``zone_name`` shares, or None when unsure."""
-    countries = [c for c in countries_for_zone(zone_name) if c not in IGNORED_IN_SHARED_ZONES]
+    countries = _countries(zone_name)
     numbers = {NUMBERS.get(country) for country in countries}
     if len(numbers) != 1:
         return None
     return numbers.pop()
+
+
+def local_help(zone_name: str) -> LocalHelp:
+    """The emergency number and the UK flag for a time zone. Europe/London also serves the
+    Crown Dependencies, which is why the helpline text says "111 in the UK", not just "111"."""
+    return LocalHelp(emergency_number(zone_name), "GB" in _countries(zone_name))

@@ -4,6 +4,7 @@ A preset file::
 
     description = "Sitting at a desk most of the day: ..."
     quiet = "21:30-07:30"          # optional; "off" for none
+    work = "sitting"               # optional: "sitting" (the default) or "standing"
     [habits]
     hydrate = "every 90m from 09:00 to 18:00 on weekdays"
     move = "every 45m from 09:00 to 17:30 on weekdays"
@@ -11,8 +12,10 @@ A preset file::
     stretch = "at 12:30 daily"
 
 Every habit must be present; rules use the ``/schedule`` syntax (``parsing.parse_rule``). The
-preset's name is the file's stem. Any problem raises ``ConfigError`` naming the file, the key,
-what is wrong and an example, so a self-hoster's typo stops the bot at start-up, not at /start.
+preset's name is the file's stem. ``work`` picks the wording for people on the preset: where
+the content has a ``<habit>-<work>`` set (``move-standing``), its nudges replace the habit's
+own. Any problem raises ``ConfigError`` naming the file, the key, what is wrong and an example,
+so a self-hoster's typo stops the bot at start-up, not at /start.
 """
 
 from __future__ import annotations
@@ -27,11 +30,13 @@ from typing import Any
 
 import reminder_bot
 from reminder_bot.config import ConfigError
+from reminder_bot.content.model import WORK_SETTINGS
 from reminder_bot.parsing import EXAMPLE_QUIET, ParseError, parse_quiet, parse_rule
 from reminder_bot.schedule import HABITS, QuietHours, Rule
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
-TOP_LEVEL_KEYS = ("description", "quiet", "habits")
+TOP_LEVEL_KEYS = ("description", "quiet", "work", "habits")
+DEFAULT_WORK = WORK_SETTINGS[0]
 EXAMPLE_RULES: Mapping[str, str] = {
     "hydrate": "every 90m from 09:00 to 18:00 on weekdays",
     "move": "every 1h from 10:00 to 16:00 on weekdays",
@@ -47,6 +52,7 @@ class Preset:
     rules: Mapping[str, Rule]
     quiet: QuietHours | None
     path: Path
+    work: str = DEFAULT_WORK
 
 
 def builtin_presets_dir() -> Path:
@@ -125,6 +131,20 @@ def _quiet(path: Path, data: Mapping[str, Any]) -> QuietHours | None:
         raise _error(path, "quiet", error.message, error.example) from None
 
 
+def _work(path: Path, data: Mapping[str, Any]) -> str:
+    if "work" not in data:
+        return DEFAULT_WORK
+    work = _string(path, data, "work", "work", "standing")
+    if work not in WORK_SETTINGS:
+        raise _error(
+            path,
+            "work",
+            f"unknown kind of work {work!r} (use {' or '.join(WORK_SETTINGS)})",
+            "standing",
+        )
+    return work
+
+
 def _rules(path: Path, data: Mapping[str, Any]) -> dict[str, Rule]:
     if "habits" not in data:
         raise _error(
@@ -160,6 +180,7 @@ def load_preset(path: Path) -> Preset:
         rules=MappingProxyType(_rules(path, data)),
         quiet=quiet,
         path=path,
+        work=_work(path, data),
     )
 
 

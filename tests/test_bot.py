@@ -67,6 +67,7 @@ async def test_help_lists_every_command_and_the_menu_matches(bot: BotHarness) ->
     reply = await bot.send("/help")
     commands = (
         "start",
+        "settings",
         "schedule",
         "preset",
         "timezone",
@@ -77,6 +78,7 @@ async def test_help_lists_every_command_and_the_menu_matches(bot: BotHarness) ->
         "redflags",
         "stop",
         "forget",
+        "language",
         "help",
     )
     for command in commands:
@@ -461,6 +463,48 @@ async def test_every_nudge_of_a_habit_before_a_repeat(bot: BotHarness) -> None:
     assert all(a != b for a, b in zip(ids, ids[1:], strict=False))
 
 
+async def only_habit(bot: BotHarness, habit: str, rule: str) -> None:
+    for other in ("hydrate", "move", "posture", "stretch"):
+        if other != habit:
+            await bot.send(f"/schedule {other} off")
+    await bot.send(f"/schedule {habit} {rule}")
+
+
+async def test_stretch_slots_away_from_the_desk_suggest_an_activity(bot: BotHarness) -> None:
+    await start(bot)
+    await only_habit(bot, "stretch", "at 12:30,18:00 daily")
+    content = bot.services.content
+    # Berlin is UTC+1: Monday 12:30 (a desk stretch), Monday 18:00 and Saturday 12:30.
+    slots = [timedelta(hours=4.5), timedelta(hours=10), timedelta(days=5, hours=4.5)]
+    headings = []
+    for slot in slots:
+        (call,) = await nudges_at(bot, MONDAY_0700_UTC + slot, 1)
+        headings.append(text_of(call).splitlines()[0])
+    assert headings[0].startswith("<b>🧘 Stretch: ")
+    assert all(h.startswith("<b>🚴 Activity idea: ") for h in headings[1:]), headings
+    await bot.settle()
+    sent = rows(bot, "select nudge_id from deliveries where status = 'sent' order by slot")
+    kinds = [content.find_nudge(nudge_id).kind for (nudge_id,) in sent]
+    assert kinds == ["stretch", "activity", "activity"]
+    # Each set keeps its own shuffle bag.
+    bags = rows(bot, "select habit, last from nudge_cycles order by habit")
+    assert bags == [("activity", sent[2][0]), ("stretch", sent[0][0])]
+
+
+async def test_standing_job_move_nudges_fit_standing_work(bot: BotHarness) -> None:
+    await start(bot)
+    await bot.send("/preset standing-job")
+    await only_habit(bot, "move", "at 10:30,15:00 on weekdays")
+    ids = {nudge.id for nudge in bot.services.content.nudges["move-standing"]}
+    for hour in (9.5, 14):  # 10:30 and 15:00 in Berlin
+        (call,) = await nudges_at(bot, MONDAY_0700_UTC.replace(hour=0) + timedelta(hours=hour), 1)
+        assert text_of(call).startswith("<b>🔄 Change position</b>"), text_of(call)
+        assert "stand up" not in text_of(call).lower()
+    await bot.settle()
+    sent = rows(bot, "select nudge_id from deliveries where habit = 'move' and status = 'sent'")
+    assert len(sent) == 2 and {nudge_id for (nudge_id,) in sent} <= ids
+
+
 async def test_blocked_user_is_marked_inactive(bot: BotHarness) -> None:
     await start(bot)
     # No my_chat_member update this time: the bot learns it from the 403 of the next nudge.
@@ -487,7 +531,9 @@ async def test_blocked_user_is_marked_inactive(bot: BotHarness) -> None:
         ("Europe/London", "999"),
         ("America/New_York", "911"),
         ("Australia/Sydney", "000"),
+        ("Pacific/Auckland", "111"),
         ("Asia/Tokyo", "your local emergency number"),
+        ("Antarctica/South_Pole", "your local emergency number"),
     ],
 )
 async def test_redflags_use_the_users_emergency_number(
@@ -499,6 +545,8 @@ async def test_redflags_use_the_users_emergency_number(
     first_tier = text.split("\n\n")[0:3]
     assert number in "\n".join(first_tier) or number in text[: text.find("same-day") + 1]
     assert text.index(number) < text.lower().index("same-day")
+    # NHS 111 is named only where the time zone maps to the UK.
+    assert ("111 in the UK" in text) == (zone == "Europe/London")
     assert "not medical advice" in text.splitlines()[-1].lower()
 
 
@@ -506,6 +554,9 @@ async def test_relief_works_before_start(bot: BotHarness) -> None:
     text = text_of(await bot.send("/relief"))
     assert "/redflags" in text
     assert "heat" in text.lower()
+    assert "serious accident" in text and "worse at night" in text
+    # the bot's default zone (Europe/Berlin): 112, and no UK helpline
+    assert "call 112" in text and "111" not in text
     assert "not medical advice" in text.splitlines()[-1].lower()
 
 
@@ -532,6 +583,7 @@ async def test_every_health_text_is_accepted_by_the_bot_api(bot: BotHarness) -> 
     from telegram.constants import ParseMode
 
     from reminder_bot.content import render_nudge, render_redflags, render_relief
+    from reminder_bot.emergency import LocalHelp
 
     await start(bot)
     content = bot.services.content
@@ -539,7 +591,8 @@ async def test_every_health_text_is_accepted_by_the_bot_api(bot: BotHarness) -> 
         render_nudge(n, content.disclaimer_short) for ns in content.nudges.values() for n in ns
     ]
     for number in (None, "112", "911", "999", "000", "111"):
-        texts += [render_relief(content, number), render_redflags(content, number)]
+        place = LocalHelp(number, uk=number == "999")
+        texts += [render_relief(content, place), render_redflags(content, place)]
     await bot.mark()
     for text in texts:
         await bot.application.bot.send_message(ALICE.id, text, parse_mode=ParseMode.HTML)

@@ -9,15 +9,19 @@ import zoneinfo
 import pytest
 from conftest import ALICE, BotHarness
 
+from reminder_bot import i18n
 from reminder_bot.callbacks import (
     MAX_BYTES,
     Button,
     CallbackDataError,
     ForgetConfirm,
+    LanguagePick,
     Menu,
     NudgeAction,
     NudgeChoice,
     PresetPick,
+    Screen,
+    Settings,
     TimeZonePick,
     decode,
     encode,
@@ -42,7 +46,45 @@ BUTTONS: list[Button] = [
     Menu.PRESET,
     ForgetConfirm.YES,
     ForgetConfirm.NO,
+    Settings(Screen.HOME),
+    Settings(Screen.OPEN),
+    Settings(Screen.HABIT, "hydrate"),
+    Settings(Screen.SET_EVERY, "stretch:30"),
+    Settings(Screen.SET_EVERY, "move:1440"),
+    Settings(Screen.SET_START, "posture:0"),
+    Settings(Screen.SET_END, "posture:23"),
+    Settings(Screen.SET_DAYS, "move:weekends"),
+    Settings(Screen.SET_DAY, "hydrate:6:0"),
+    Settings(Screen.SET_TIME, "hydrate:2359:1"),
+    Settings(Screen.SET_QUIET_START, "22"),
+    Settings(Screen.PAUSE_FOR, "today"),
+    Settings(Screen.PAUSE_FOR, "1w"),
+    Settings(Screen.SET_ZONE, LONGEST_ZONE),
+    Settings(Screen.SET_ZONE, "UTC+05:30"),
+    Settings(Screen.LOCATION_YES, LONGEST_ZONE),
+    Settings(Screen.SET_PRESET, "a" * 32),
 ]
+# One well-formed argument for each kind of settings screen.
+SETTINGS_ARGS = {
+    **{screen: "" for screen in Screen},
+    **dict.fromkeys(
+        [Screen.HABIT, Screen.EVERY, Screen.START, Screen.END, Screen.DAYS, Screen.TIMES],
+        "move",
+    ),
+    **dict.fromkeys([Screen.TYPE_TIMES, Screen.HABIT_ON, Screen.HABIT_OFF], "move"),
+    Screen.SET_EVERY: "move:45",
+    Screen.SET_START: "move:9",
+    Screen.SET_END: "move:17",
+    Screen.SET_DAYS: "move:daily",
+    Screen.SET_DAY: "move:0:1",
+    Screen.SET_TIME: "move:1230:0",
+    Screen.SET_QUIET_START: "7",
+    Screen.SET_QUIET_END: "19",
+    Screen.PAUSE_FOR: "2h",
+    Screen.SET_ZONE: "Europe/Madrid",
+    Screen.LOCATION_YES: "Europe/Madrid",
+    Screen.SET_PRESET: "gentle",
+}
 
 
 @pytest.mark.parametrize("button", BUTTONS, ids=repr)
@@ -62,6 +104,11 @@ def test_round_trip_within_64_bytes(button: Button) -> None:
         (Menu.TIMEZONE, "1:m:timezone"),
         (ForgetConfirm.YES, "1:f:yes"),
         (ForgetConfirm.NO, "1:f:no"),
+        (Settings(Screen.HOME), "1:s:h"),
+        (Settings(Screen.HABIT, "move"), "1:s:hb:move"),
+        (Settings(Screen.SET_EVERY, "move:45"), "1:s:e:move:45"),
+        (Settings(Screen.SET_DAY, "move:5:1"), "1:s:dd:move:5:1"),
+        (Settings(Screen.SET_ZONE, "Asia/Tokyo"), "1:s:z:Asia/Tokyo"),
     ],
 )
 def test_wire_format(button: Button, data: str) -> None:
@@ -129,6 +176,35 @@ def test_legacy_data_still_decodes(data: str, button: Button) -> None:
         "preset:",
         "forget:sure",
         "menu:other",
+        "1:s:",
+        "1:s:zz",  # no such screen
+        "1:s:h:",
+        "1:s:h:move",  # the menu takes no argument
+        "1:s:hb",
+        "1:s:hb:",
+        "1:s:hb:dance",
+        "1:s:hb:Move",
+        "1:s:hb:water",  # an alias /schedule reads, never encoded
+        "1:s:e:move",
+        "1:s:e:move:4",  # shorter than any rule allows
+        "1:s:e:move:1441",
+        "1:s:e:move:045",
+        "1:s:e:move:45:1",
+        "1:s:s:move:24",
+        "1:s:s:move:07",
+        "1:s:d:move:mon-fri",
+        "1:s:dd:move:7:1",
+        "1:s:dd:move:1:2",
+        "1:s:tt:move:2400:1",
+        "1:s:tt:move:12:30:1",
+        "1:s:qa:-1",
+        "1:s:p:forever",
+        "1:s:p:0h",
+        "1:s:z:europe/madrid",
+        "1:s:z:Nowhere/Atlantis",
+        "1:s:ly:",
+        "1:s:sp:Gentle",
+        "1:s:ln:Europe/Madrid",
         "1:p:" + "a" * 61,  # 65 bytes
         "1:tz:" + "é" * 30,  # 65 bytes, 35 characters
     ],
@@ -136,6 +212,17 @@ def test_legacy_data_still_decodes(data: str, button: Button) -> None:
 def test_junk_forged_or_too_long_data_is_one_error(data: str | None) -> None:
     with pytest.raises(CallbackDataError):
         decode(data)
+
+
+@pytest.mark.parametrize("screen", list(Screen), ids=str)
+def test_every_settings_screen_round_trips(screen: Screen) -> None:
+    button = Settings(screen, SETTINGS_ARGS[screen])
+    assert decode(encode(button)) == button
+
+
+def test_settings_codes_are_unique_and_short() -> None:
+    codes = [screen.value for screen in Screen]
+    assert len(set(codes)) == len(codes) and max(map(len, codes)) <= 2
 
 
 def test_encode_refuses_data_over_64_bytes() -> None:
@@ -172,3 +259,21 @@ async def test_a_press_on_unknown_data_is_answered_as_out_of_date(
     answer = await bot.reply(None, "answerCallbackQuery")
     assert answer["params"]["text"] == "This button is no longer valid."
     await bot.no_calls("sendMessage", ALICE.id)
+
+
+# ----- /language ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", i18n.LANGUAGES)
+def test_language_pick_wire_format_and_round_trip(code: str) -> None:
+    data = encode(LanguagePick(code))
+    assert data == f"1:l:{code}"
+    assert decode(data) == LanguagePick(code)
+
+
+@pytest.mark.parametrize(
+    "data", ["1:l:", "1:l:zz", "1:l:ES", "1:l:es-419", "1:l:es:1", "1:l:../es", "l:es"]
+)
+def test_language_pick_takes_only_a_language_the_bot_speaks(data: str) -> None:
+    with pytest.raises(CallbackDataError):
+        decode(data)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reminder_bot.content import choose_nudge, next_nudge
+from reminder_bot.content import NUDGE_SET_NAMES, choose_nudge, next_nudge, nudge_set
 
 
 def _draw(ids: list[str], count: int, seed: int) -> list[tuple[str, bool]]:
@@ -119,3 +121,49 @@ def test_next_nudge_agrees_with_choose_nudge(n: int, seed: int) -> None:
 def test_next_nudge_needs_ids() -> None:
     with pytest.raises(ValueError):
         next_nudge([], [], None, random.Random(0))
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+def _local(day: int, hour: int, minute: int = 0) -> datetime:
+    """A time in Berlin in the week of Monday 23 November 2026 (day 0 = Monday)."""
+    return datetime(2026, 11, 23 + day, hour, minute, tzinfo=BERLIN)
+
+
+@pytest.mark.parametrize(
+    ("habit", "slot", "work", "expected"),
+    [
+        # stretch: a desk stretch on weekday daytime slots, an activity at weekends or from 17:00
+        ("stretch", _local(0, 12, 30), "sitting", "stretch"),
+        ("stretch", _local(4, 7, 0), "sitting", "stretch"),
+        ("stretch", _local(4, 16, 59), "sitting", "stretch"),
+        ("stretch", _local(2, 17, 0), "sitting", "activity"),
+        ("stretch", _local(2, 21, 30), "sitting", "activity"),
+        ("stretch", _local(5, 12, 30), "sitting", "activity"),
+        ("stretch", _local(6, 8, 0), "sitting", "activity"),
+        ("stretch", _local(6, 8, 0), "standing", "activity"),
+        ("stretch", _local(1, 10, 0), "standing", "stretch"),
+        # move: worded for the preset's work where the content has a set for it
+        ("move", _local(0, 10, 30), "sitting", "move"),
+        ("move", _local(0, 10, 30), "standing", "move-standing"),
+        ("move", _local(5, 18, 0), "standing", "move-standing"),
+        # the others have one set each
+        ("hydrate", _local(5, 18, 0), "standing", "hydrate"),
+        ("posture", _local(0, 11, 0), "standing", "posture"),
+    ],
+)
+def test_nudge_set(habit: str, slot: datetime, work: str, expected: str) -> None:
+    assert nudge_set(habit, slot, work) == expected
+    assert expected in NUDGE_SET_NAMES
+
+
+def test_nudge_set_reads_the_local_time_it_is_given() -> None:
+    """16:30 UTC on a Monday is 17:30 in Berlin: the caller passes the slot's local time."""
+    slot = datetime(2026, 11, 23, 16, 30, tzinfo=UTC)
+    assert nudge_set("stretch", slot) == "stretch"
+    assert nudge_set("stretch", slot.astimezone(BERLIN)) == "activity"
+    # Saturday 00:30 in Tokyo is still Friday afternoon in UTC.
+    tokyo = datetime(2026, 11, 28, 0, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
+    assert nudge_set("stretch", tokyo) == "activity"
+    assert nudge_set("stretch", tokyo.astimezone(UTC)) == "stretch"

@@ -75,21 +75,17 @@ BROKEN: list[tuple[str, Callable[[Path], None], str]] = [
     ),
     (
         "unknown key",
-        _edit("nudges.toml", "source = ", "sorce = "),
+        _edit("nudges.toml", 'id = "hydrate-glass-now"', 'id = "hydrate-glass-now"\nsorce = "x"'),
         r"nudges\.toml: hydrate\[0\]\.sorce: unknown key; allowed keys are id, text, source",
     ),
     (
         "stretch field on a hydrate nudge",
         _edit("nudges.toml", 'id = "hydrate-glass-now"', 'id = "hydrate-glass-now"\nreps = "2"'),
-        r"nudges\.toml: hydrate\[0\]\.reps: unknown key.*only stretch nudges",
+        r"nudges\.toml: hydrate\[0\]\.reps: unknown key.*only stretch and activity nudges",
     ),
     (
         "missing source",
-        _edit(
-            "nudges.toml",
-            'Any movement counts."\nsource = "WHO 2020 guidelines (Bull et al., BJSM 2020)"',
-            'Any movement counts."',
-        ),
+        _sub("nudges.toml", r'(Any movement counts\."\n)source = "[^\n]*\n', r"\1"),
         r"nudges\.toml: move\[0\]\.source: missing; every nudge names the fact",
     ),
     (
@@ -107,12 +103,13 @@ BROKEN: list[tuple[str, Callable[[Path], None], str]] = [
         _edit(
             "nudges.toml", "[[move]]", '[[walkk]]\nid = "w"\ntext = "w"\nsource = "w"\n\n[[move]]'
         ),
-        r"nudges\.toml: walkk: unknown habit; use one of hydrate, move, posture, stretch",
+        r"nudges\.toml: walkk: unknown nudge set; use one of hydrate, move, move-standing, "
+        r"posture, stretch, activity \(or caution\)",
     ),
     (
         "too few nudges",
         _keep_only("posture", 3),
-        r"nudges\.toml: posture: has 3 nudges; each habit needs at least 10",
+        r"nudges\.toml: posture: has 3 nudges; this set needs at least 10",
     ),
     (
         "habit missing",
@@ -139,6 +136,42 @@ BROKEN: list[tuple[str, Callable[[Path], None], str]] = [
             "text = 3",
         ),
         r"nudges\.toml: hydrate\[0\]\.text: must be text in quotes",
+    ),
+    (
+        "caution missing",
+        _sub("nudges.toml", r"\[caution\.hydrate\]\ntext = [^\n]*\nsource = [^\n]*\n", ""),
+        r"nudges\.toml: caution\.hydrate: missing; every hydrate nudge carries a caution line",
+    ),
+    (
+        "caution for a set without one",
+        _edit("nudges.toml", "[caution.hydrate]", "[caution.posture]"),
+        r"nudges\.toml: caution\.posture: unknown key; allowed keys are hydrate, stretch, "
+        r"activity",
+    ),
+    (
+        "caution without source",
+        _sub("nudges.toml", r"(\[caution\.stretch\]\ntext = [^\n]*\n)source = [^\n]*\n", r"\1"),
+        r"nudges\.toml: caution\.stretch\.source: missing; every caution names its fact",
+    ),
+    (
+        "activity without its dose",
+        _edit("nudges.toml", 'hold = "about 30 minutes"\n', ""),
+        r"nudges\.toml: activity\[0\]\.hold: missing; every activity nudge needs hold",
+    ),
+    (
+        "too few activities",
+        _keep_only("activity", 2),
+        r"nudges\.toml: activity: has 2 nudges; this set needs at least 3",
+    ),
+    (
+        "standing move nudges missing",
+        _keep_only("move-standing", 0),
+        r"nudges\.toml: move-standing: missing; add \[\[move-standing\]\] tables",
+    ),
+    (
+        "uk heading with an unknown placeholder",
+        _edit("redflags.toml", "medical helpline (111 in the UK)", "helpline ({helpline})"),
+        r"redflags\.toml: tier\[1\]\.heading_uk: unknown placeholder \{helpline\}",
     ),
     (
         "unknown placeholder",

@@ -11,8 +11,9 @@ import pytest
 
 import reminder_bot.content.render as render_module
 from reminder_bot.content import (
-    MIN_NUDGES_PER_HABIT,
     NUDGE_MAX_CHARS,
+    NUDGE_SET_NAMES,
+    NUDGE_SETS,
     RELIEF_STEP_IDS,
     Content,
     Nudge,
@@ -21,10 +22,20 @@ from reminder_bot.content import (
     render_redflags,
     render_relief,
 )
+from reminder_bot.emergency import LocalHelp, local_help
 from reminder_bot.schedule import HABITS
 
-NUMBERS: list[str | None] = [None, "112", "911", "999", "000", "111"]
 LOCAL = "your local emergency number"
+# Every kind of place the texts tell apart: no certain number, the certain numbers, the UK.
+PLACES: list[LocalHelp] = [
+    LocalHelp(),
+    LocalHelp("112"),
+    LocalHelp("911"),
+    LocalHelp("999", uk=True),
+    LocalHelp("000"),
+    LocalHelp("111"),  # New Zealand: 111 is the emergency number there
+    LocalHelp(None, uk=True),
+]
 
 
 @pytest.fixture(scope="module")
@@ -33,17 +44,17 @@ def content() -> Content:
 
 
 def all_nudges(content: Content) -> list[Nudge]:
-    return [nudge for habit in HABITS for nudge in content.nudges[habit]]
+    return [nudge for name in NUDGE_SET_NAMES for nudge in content.nudges[name]]
 
 
 def all_rendered(content: Content) -> Iterator[tuple[str, str, str]]:
     """(name, html, the disclaimer it must end with) for every message the content can make."""
     for nudge in all_nudges(content):
         yield nudge.id, render_nudge(nudge, content.disclaimer_short), content.disclaimer_short
-    for number in NUMBERS:
-        long = content.disclaimer_long.replace("{emergency}", number or LOCAL)
-        yield f"relief-{number}", render_relief(content, number), long
-        yield f"redflags-{number}", render_redflags(content, number), long
+    for place in PLACES:
+        long = content.disclaimer_long.replace("{emergency}", place.emergency_number or LOCAL)
+        yield f"relief-{place}", render_relief(content, place), long
+        yield f"redflags-{place}", render_redflags(content, place), long
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,11 +164,29 @@ def test_checker_accepts() -> None:
 
 
 def test_shipped_content_loads_with_enough_nudges(content: Content) -> None:
-    assert set(content.nudges) == set(HABITS)
-    for habit in HABITS:
-        assert len(content.nudges[habit]) >= MIN_NUDGES_PER_HABIT, habit
-        texts = [nudge.text for nudge in content.nudges[habit]]
-        assert len(set(texts)) == len(texts), f"{habit} nudges repeat a text"
+    assert set(content.nudges) == set(NUDGE_SET_NAMES) and set(HABITS) <= set(content.nudges)
+    for nudge_set in NUDGE_SETS:
+        nudges = content.nudges[nudge_set.name]
+        assert len(nudges) >= nudge_set.minimum, nudge_set.name
+        assert {nudge.habit for nudge in nudges} == {nudge_set.habit}, nudge_set.name
+        assert {nudge.kind for nudge in nudges} == {nudge_set.name}, nudge_set.name
+    texts = [nudge.text for nudge in all_nudges(content)]
+    assert len(set(texts)) == len(texts), "nudges repeat a text"
+
+
+def test_no_exercise_is_repeated_word_for_word(content: Content) -> None:
+    """Each exercise or activity comes once: no second item with the same steps or name."""
+    structured = [nudge for nudge in all_nudges(content) if nudge.exercise]
+    for key in (lambda n: n.exercise, lambda n: n.steps):
+        values = [key(nudge) for nudge in structured]
+        assert len(set(values)) == len(values), values
+
+
+def test_find_nudge_finds_every_set(content: Content) -> None:
+    for nudge in all_nudges(content):
+        assert content.find_nudge(nudge.id) == nudge
+    activity = content.find_nudge("activity-swim")
+    assert activity is not None and activity.habit == "stretch" and activity.kind == "activity"
 
 
 def test_every_item_has_a_source(content: Content) -> None:
@@ -169,22 +198,94 @@ def test_every_item_has_a_source(content: Content) -> None:
         assert tier.source.strip(), tier.id
 
 
-def test_stretch_nudges_are_structured(content: Content) -> None:
-    for nudge in content.nudges["stretch"]:
-        assert nudge.exercise and nudge.steps and nudge.hold and nudge.reps, nudge.id
-    for habit in ("hydrate", "move", "posture"):
-        for nudge in content.nudges[habit]:
-            assert nudge.exercise is None and not nudge.steps, nudge.id
+def test_structured_nudges_are_structured(content: Content) -> None:
+    for nudge_set in NUDGE_SETS:
+        for nudge in content.nudges[nudge_set.name]:
+            if nudge_set.structured:
+                assert nudge.exercise and nudge.steps and nudge.hold and nudge.reps, nudge.id
+            else:
+                assert nudge.exercise is None and not nudge.steps, nudge.id
 
 
-def test_stretch_exercises_come_from_the_vetted_routines(content: Content) -> None:
-    vetted = {
-        "cat-camel", "child's pose", "pelvic tilt", "bridge", "bird dog", "knee-to-chest",
-        "seated hamstring stretch", "walking", "swimming", "cycling",
-    }  # fmt: skip
+VETTED_EXERCISES = {
+    "cat-camel", "child's pose", "pelvic tilt", "bridge", "bird dog", "knee-to-chest",
+    "seated hamstring stretch",
+}  # fmt: skip
+VETTED_ACTIVITIES = {"walking", "swimming", "cycling"}
+
+
+@pytest.mark.parametrize(
+    ("name", "vetted"), [("stretch", VETTED_EXERCISES), ("activity", VETTED_ACTIVITIES)]
+)
+def test_exercises_and_activities_come_from_the_vetted_routines(
+    content: Content, name: str, vetted: set[str]
+) -> None:
+    """Section 5: the desk stretches are the seven routines, each once; the ~30-minute
+    activities are their own set, never sent as a desk stretch."""
+    nudges = content.nudges[name]
+    assert {(nudge.exercise or "").lower() for nudge in nudges} == vetted
+    for nudge in nudges:
+        rendered = render_nudge(nudge, content.disclaimer_short)
+        assert "stop if the pain sharpens" in rendered
+        assert ("30 minutes" in rendered) == (name == "activity"), nudge.id
+
+
+def test_exercise_doses_cite_the_client_routines_not_a_trial(content: Content) -> None:
+    """The doses come from the client's articles (facts section 5); Steffens 2016 supports
+    exercise with education in general, so it is cited only by a text that says so."""
     for nudge in content.nudges["stretch"]:
-        assert (nudge.exercise or "").lower() in vetted, nudge.exercise
-        assert "stop if the pain sharpens" in render_nudge(nudge, content.disclaimer_short)
+        assert "client's articles" in nudge.source, nudge.id
+        if "Steffens" in nudge.source:
+            assert "studies" in nudge.text and "learning about your back" in nudge.text
+
+
+def test_break_lengths_are_our_product_choice(content: Content) -> None:
+    """ "2-5 minutes" and the like are ours, not WHO's: the source says so."""
+    for nudge in all_nudges(content):
+        if re.search(r"\b(?:\d+-\d+|few|couple of) minutes\b", nudge.text) and not nudge.exercise:
+            assert "product choice" in nudge.source, nudge.id
+
+
+def test_cautions_ride_on_every_nudge_of_their_sets(content: Content) -> None:
+    for nudge_set in NUDGE_SETS:
+        for nudge in content.nudges[nudge_set.name]:
+            text = check_telegram_html(render_nudge(nudge, content.disclaimer_short))
+            fluids = "unless a doctor has told you to limit fluids" in text
+            assert fluids == (nudge_set.name == "hydrate"), nudge.id
+            exercise = all(
+                words in text
+                for words in ("Pregnant", "recent surgery", "joint replacement", "physiotherapist")
+            )
+            assert exercise == nudge_set.structured, nudge.id
+
+
+def _litres(text: str) -> list[str]:
+    return re.findall(r"(\d+(?:\.\d+)?) litres?", text)
+
+
+def test_hydrate_amounts_agree_with_efsa(content: Content) -> None:
+    """EFSA 2010, stated the same way everywhere: 2.0 L (women) and 2.5 L (men) from food and
+    drink together; about a fifth from food, so about 1.6 L and 2.0 L from drinks."""
+    stated = 0
+    for nudge in content.nudges["hydrate"]:
+        amounts = _litres(nudge.text)
+        if "pregnan" in nudge.text.lower():
+            assert amounts == ["0.3", "0.7"], nudge.id
+            continue
+        if not amounts:
+            continue
+        stated += 1
+        assert set(amounts) <= {"1.6", "2.0", "2.5"}, nudge.id
+        if "food and drink" in nudge.text:  # the totals, women first
+            assert amounts[:2] == ["2.0", "2.5"], nudge.id
+        if "drinks" in nudge.text:  # the share from drinks, women first
+            assert amounts[amounts.index("1.6") + 1] == "2.0", nudge.id
+    assert stated >= 3
+
+
+def test_standing_work_is_never_told_to_stand_up(content: Content) -> None:
+    for nudge in content.nudges["move-standing"]:
+        assert not re.search(r"\bstand up\b|\bget up\b|\bdesk\b|from sitting", nudge.text, re.I)
 
 
 def test_every_message_is_valid_telegram_html_and_ends_with_the_disclaimer(
@@ -208,32 +309,54 @@ def _tier_blocks(message: str) -> list[str]:
     return re.split(r"\n\n(?=<b>\d\. )", message)[1:]
 
 
-@pytest.mark.parametrize("number", NUMBERS)
+@pytest.mark.parametrize("place", PLACES, ids=str)
 def test_redflags_tiers_most_urgent_first_with_the_number(
-    content: Content, number: str | None
+    content: Content, place: LocalHelp
 ) -> None:
     assert [tier.id for tier in content.redflags.tiers] == ["emergency", "same-day", "routine"]
-    message = render_redflags(content, number)
+    message = render_redflags(content, place)
     blocks = _tier_blocks(message)
     assert len(blocks) == 3
     emergency, same_day, routine = blocks
     assert "emergency department" in emergency
-    assert f"Call {number or LOCAL}" in emergency
-    assert "same-day" in same_day and "111 in the UK" in same_day
+    assert f"Call {place.emergency_number or LOCAL}" in emergency
+    assert "same-day" in same_day
+    # NHS 111 only where the zone maps to the UK: in New Zealand 111 is the emergency number.
+    assert ("111 in the UK" in same_day) == place.uk
+    assert ("111" in same_day) == place.uk
     assert "GP or physiotherapist" in routine
     # numbness in ONE leg is a same-day sign, not an emergency one
     assert "one leg" not in emergency and "one leg" in same_day
     assert "both legs" in emergency
 
 
-@pytest.mark.parametrize("number", NUMBERS)
-def test_relief_order_and_number(content: Content, number: str | None) -> None:
+@pytest.mark.parametrize(
+    ("zone", "uk_helpline"),
+    [("Europe/London", True), ("GB", True), ("Pacific/Auckland", False), ("Europe/Jersey", False),
+     ("America/New_York", False), ("UTC", False)],
+)  # fmt: skip
+def test_the_uk_helpline_follows_the_time_zone(
+    content: Content, zone: str, uk_helpline: bool
+) -> None:
+    assert ("111 in the UK" in render_redflags(content, local_help(zone))) == uk_helpline
+
+
+@pytest.mark.parametrize("place", PLACES, ids=str)
+def test_relief_order_and_number(content: Content, place: LocalHelp) -> None:
     assert tuple(step.id for step in content.relief.steps) == RELIEF_STEP_IDS
-    message = render_relief(content, number)
+    message = render_relief(content, place)
     blocks = _tier_blocks(message)
     assert len(blocks) == len(RELIEF_STEP_IDS)
     first = blocks[0]
-    assert "/redflags" in first and f"call {number or LOCAL}" in first
+    assert "/redflags" in first and f"call {place.emergency_number or LOCAL}" in first
+    # the emergency signs include pain after an accident or a fall (facts section 1) ...
+    assert "serious accident" in first and "minor fall" in first
+    # ... and the same-day signs send people to /redflags before going on (facts section 2)
+    same_day = first[first.index("stop here") :]
+    for sign in ("fever", "had cancer", "losing weight without trying", "worse at night"):
+        assert sign in same_day, sign
+    assert "/redflags before going on" in same_day
+    assert "111" not in first or place.emergency_number == "111"
     assert "avoid bed rest" in blocks[1]
     assert "15-20 minutes" in blocks[2] and "numb" in blocks[2]
     assert "pharmacist" in blocks[3] and "leaflet" in blocks[3]
@@ -259,6 +382,8 @@ FORBIDDEN: list[tuple[str, str | None]] = [
     (r"muscle relaxant|diazepam|codeine|tramadol|opioid|prescription", None),
     (r"\bcures?\b", r"not a cure"),
     (r"\bguarantee", None),
+    (r"counts as much as stretching", None),
+    (r"\boff-?load", None),
 ]
 
 
@@ -294,8 +419,8 @@ def test_posture_is_comfort_not_cure(content: Content) -> None:
 
 
 def test_redflags_never_reassure(content: Content) -> None:
-    for number in NUMBERS:
-        text = check_telegram_html(render_redflags(content, number)).lower()
+    for place in PLACES:
+        text = check_telegram_html(render_redflags(content, place)).lower()
         assert "fine" not in text and "nothing" not in text
 
 
@@ -318,13 +443,19 @@ def test_renderers_translate_every_text(content: Content, monkeypatch: pytest.Mo
     assert {"How long:", "Repeat:", content.disclaimer_short} <= set(asked)
     visible = check_telegram_html(message)
     assert visible == visible.upper()
-    relief = render_relief(content, None)
+    assert nudge.caution in asked
+    activity = content.nudges["activity"][0]
+    render_nudge(activity, content.disclaimer_short)
+    assert {activity.exercise, "How often:", activity.caution} <= set(asked)
+    relief = render_relief(content, LocalHelp())
     for step in content.relief.steps:
         assert {step.title, step.text} <= set(asked)
     assert LOCAL in asked and LOCAL.upper() in relief
-    render_redflags(content, "112")
+    render_redflags(content, LocalHelp("112"))
+    render_redflags(content, LocalHelp("999", uk=True))
     for tier in content.redflags.tiers:
         assert {tier.heading, *tier.signs} <= set(asked)
+        assert not tier.heading_uk or tier.heading_uk in asked
     assert content.disclaimer_long in asked
 
 

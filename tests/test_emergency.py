@@ -3,11 +3,18 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zoneinfo
 from pathlib import Path
 
 import pytest
 
-from reminder_bot.emergency import countries_for_zone, emergency_number
+from reminder_bot.emergency import (
+    LocalHelp,
+    countries_for_zone,
+    emergency_number,
+    local_help,
+    zone_countries,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,6 +56,56 @@ ROOT = Path(__file__).resolve().parent.parent
 )
 def test_emergency_number(zone: str, number: str | None) -> None:
     assert emergency_number(zone) == number
+
+
+ANTARCTIC_ZONES = sorted(
+    {z for z in zone_countries() if z.startswith("Antarctica/")}
+    | {z for z in zoneinfo.available_timezones() if z.startswith("Antarctica/")}
+)
+
+
+def test_antarctic_zones_are_known() -> None:
+    # Among them the two the tz database lists with a populated country.
+    assert {"Antarctica/South_Pole", "Antarctica/Macquarie", "Antarctica/Troll"} <= set(
+        ANTARCTIC_ZONES
+    )
+    assert "NZ" in countries_for_zone("Antarctica/South_Pole")
+    assert countries_for_zone("Antarctica/Macquarie") == ("AU",)
+
+
+@pytest.mark.parametrize("zone", ANTARCTIC_ZONES)
+def test_antarctic_zones_stay_generic(zone: str) -> None:
+    """Research stations follow their own procedures: no country's number, no UK helpline."""
+    assert emergency_number(zone) is None
+    assert emergency_number(f" {zone} ") is None
+    assert local_help(zone) == LocalHelp(None, uk=False)
+
+
+def test_zones_beside_antarctica_keep_their_number() -> None:
+    # "AQ" listed beside a populated country does not make that country's zone generic.
+    assert "AQ" in countries_for_zone("Pacific/Auckland")
+    assert emergency_number("Pacific/Auckland") == "111"
+    assert emergency_number("NZ") == "111"
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [
+        ("Europe/London", LocalHelp("999", uk=True)),
+        ("GB", LocalHelp("999", uk=True)),
+        ("Europe/Belfast", LocalHelp("999", uk=True)),
+        # a Crown Dependency's own zone: 999, but NHS 111 is the UK's
+        ("Europe/Jersey", LocalHelp("999", uk=False)),
+        ("Europe/Isle_of_Man", LocalHelp("999", uk=False)),
+        # 111 is New Zealand's emergency number, not a helpline
+        ("Pacific/Auckland", LocalHelp("111", uk=False)),
+        ("Europe/Dublin", LocalHelp("112", uk=False)),
+        ("UTC", LocalHelp(None, uk=False)),
+        ("Not/AZone", LocalHelp(None, uk=False)),
+    ],
+)
+def test_local_help(zone: str, expected: LocalHelp) -> None:
+    assert local_help(zone) == expected
 
 
 def test_shared_zone_with_one_number_keeps_it() -> None:

@@ -7,7 +7,12 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from reminder_bot.config import ConfigError
-from reminder_bot.presets import Preset, builtin_presets_dir, load_preset, load_presets
+from reminder_bot.presets import (
+    Preset,
+    builtin_presets_dir,
+    load_preset,
+    load_presets,
+)
 from reminder_bot.rule_text import format_rule
 from reminder_bot.schedule import HABITS, Every, Off, QuietHours, next_occurrence
 
@@ -43,6 +48,7 @@ def test_every_shipped_preset_loads() -> None:
         assert preset.description
         # Product choices, not medical claims.
         assert "doctor" not in preset.description.lower()
+        assert "off-load" not in preset.description.lower()
         # Every preset actually nudges on an ordinary Monday.
         assert any(
             next_occurrence(rule, berlin, monday, quiet=preset.quiet) is not None
@@ -55,6 +61,23 @@ def test_desk_worker_is_the_documented_default() -> None:
     move = preset.rules["move"]
     assert isinstance(move, Every) and 30 <= move.minutes <= 60
     assert preset.quiet is not None
+
+
+def test_standing_job_gets_wording_for_standing_work() -> None:
+    presets = load_presets(builtin_presets_dir())
+    assert {name: presets[name].work for name in SHIPPED} == {
+        "desk-worker": "sitting",
+        "standing-job": "standing",
+        "gentle": "sitting",
+    }
+    assert "sit-and-rest" not in presets["standing-job"].description
+
+
+def test_work_is_read_from_each_preset_file(tmp_path: Path) -> None:
+    (tmp_path / "warehouse.toml").write_text('work = "standing"\n' + GOOD, encoding="utf-8")
+    (tmp_path / "office.toml").write_text(GOOD, encoding="utf-8")
+    presets = load_presets(tmp_path)
+    assert presets["warehouse"].work == "standing" and presets["office"].work == "sitting"
 
 
 def test_gentle_sends_fewer_nudges_than_desk_worker() -> None:
@@ -125,7 +148,10 @@ BROKEN = [
     ("p.toml", _replace('"A test preset"', "3"), "description", ["quoted string"]),
     ("p.toml", _replace('"22:00-07:00"', '"22:00"'), "quiet", ["'22:00'", "22:00-07:00"]),
     ("p.toml", _replace('"22:00-07:00"', '"22:00-22:00"'), "quiet", ["differ"]),
-    ("p.toml", "colour = 'blue'\n" + GOOD, "colour", ["unknown key", "description"]),
+    ("p.toml", "colour = 'blue'\n" + GOOD, "colour", ["unknown key", "description", "work"]),
+    ("p.toml", 'work = "walking"\n' + GOOD, "work",
+     ["unknown kind of work 'walking'", "sitting or standing", 'example: "standing"']),
+    ("p.toml", "work = 1\n" + GOOD, "work", ["quoted string", "int"]),
     ("p.toml", GOOD.split("[habits]")[0], "habits", ["missing", "[habits]"]),
     ("p.toml", GOOD.split("[habits]")[0] + "habits = 3\n", "habits", ["table"]),
     ("p.toml", _replace('"every 45m"', '"every 45m'), None, ["not valid TOML", "line 5"]),

@@ -1,13 +1,35 @@
-"""Which nudge to send next: a shuffle bag per user and habit, so texts vary without repeats.
+"""Which nudge to send next: which set a slot draws from, then a shuffle bag per user and set,
+so texts vary without repeats.
 
 Pure: the caller keeps the state (the ids seen in this cycle, the last id sent) and passes the
-random generator, so a seeded one gives the same order in tests.
+slot's local time and the random generator, so a seeded one gives the same order in tests.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Collection, Sequence
+from datetime import datetime, time
+
+from reminder_bot.content.model import NUDGE_SET_NAMES, WORK_SETTINGS
+
+# A stretch slot on a Saturday or Sunday, or from 17:00 local on a weekday, is away from the
+# desk: it suggests one of the ~30-minute activities (walking, swimming, cycling) instead.
+ACTIVITY_SET = "activity"
+ACTIVITY_FROM = time(17, 0)
+WEEKEND = frozenset({5, 6})
+
+
+def nudge_set(habit: str, slot: datetime, work: str = WORK_SETTINGS[0]) -> str:
+    """The set (``content.model.NUDGE_SETS``) a due slot of ``habit`` draws from.
+
+    ``slot`` is the slot in the user's time zone; ``work`` is the kind of work of the user's
+    preset: a set named ``<habit>-<work>`` replaces the habit's own where there is one.
+    """
+    if habit == "stretch" and (slot.weekday() in WEEKEND or slot.time() >= ACTIVITY_FROM):
+        return ACTIVITY_SET
+    for_work = f"{habit}-{work}"
+    return for_work if for_work in NUDGE_SET_NAMES else habit
 
 
 def choose_nudge(

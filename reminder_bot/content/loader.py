@@ -8,7 +8,7 @@ Loading reads only the given folder.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import fields
+from dataclasses import fields, replace
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
@@ -17,10 +17,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from reminder_bot.content.datafile import CONTENT_DIR, DataFile
 from reminder_bot.content.model import (
     EMERGENCY_PLACEHOLDER,
+    NUDGE_SET_NAMES,
+    NUDGE_SETS,
     REDFLAG_TIER_IDS,
     RELIEF_STEP_IDS,
     Content,
     Nudge,
+    NudgeSet,
     RedFlags,
     RedFlagTier,
     Relief,
@@ -32,12 +35,13 @@ from reminder_bot.content.render import (
     render_relief,
     visible_length,
 )
-from reminder_bot.schedule import HABITS
+from reminder_bot.emergency import LocalHelp
 
-MIN_NUDGES_PER_HABIT = 10
 # A nudge should fit a phone screen without scrolling; Telegram's own limit is 4096.
 NUDGE_MAX_CHARS = 700
 MESSAGE_MAX_CHARS = 4096
+# The longest /relief and /redflags: the phrase instead of a number, and the UK headings.
+_LONGEST_LOCAL_HELP = LocalHelp(emergency_number=None, uk=True)
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -45,20 +49,41 @@ if TYPE_CHECKING:
 _Item = TypeVar("_Item")
 
 _NUDGE_KEYS = ("id", "text", "source")
-_STRETCH_KEYS = ("id", "text", "source", "exercise", "steps", "hold", "reps")
+_STRUCTURED_KEYS = ("id", "text", "source", "exercise", "steps", "hold", "reps")
+_CAUTION_KEYS = ("text", "source")
+_CAUTION_EXAMPLE = "This applies unless a doctor has told you to limit fluids."
+
+
+def _structure(file: DataFile, where: str, table: Mapping[str, Any]) -> dict[str, Any]:
+    """The exercise (or activity), its steps, how long and how many times or how often."""
+    set_name = where.split("[")[0]
+
+    def why(key: str) -> str:
+        return f"every {set_name} nudge needs {key}"
+
+    return {
+        "exercise": file.text(table, where, "exercise", "Knee-to-chest", why=why("exercise")),
+        "steps": file.text_list(table, where, "steps", "Lie on your back.", why("steps")),
+        "hold": file.text(table, where, "hold", "20-30 s", why=why("hold")),
+        "reps": file.text(table, where, "reps", "2-3 times", why=why("reps")),
+    }
 
 
 def _load_nudge(
-    file: DataFile, habit: str, where: str, table: Mapping[str, Any], seen: dict[str, str]
+    file: DataFile,
+    nudge_set: NudgeSet,
+    where: str,
+    table: Mapping[str, Any],
+    seen: dict[str, str],
 ) -> Nudge:
-    stretch = habit == "stretch"
+    structured = nudge_set.structured
     file.check_keys(
         table,
         where,
-        _STRETCH_KEYS if stretch else _NUDGE_KEYS,
-        "" if stretch else " (only stretch nudges have exercise, steps, hold, reps)",
+        _STRUCTURED_KEYS if structured else _NUDGE_KEYS,
+        "" if structured else " (only stretch and activity nudges have exercise, steps...)",
     )
-    nudge_id = file.item_id(table, where, seen, f"{habit}-glass-now")
+    nudge_id = file.item_id(table, where, seen, f"{nudge_set.name}-glass-now")
     text = file.text(table, where, "text", "Time for a glass of water.")
     source = file.source(
         table,
@@ -66,53 +91,77 @@ def _load_nudge(
         "WHO 2020 guidelines (Bull et al., BJSM 2020)",
         "every nudge names the fact it rests on (content-facts.md)",
     )
-    if not stretch:
-        return Nudge(id=nudge_id, habit=habit, text=text, source=source)
-    why = "every stretch nudge needs {key}"
+    extra = _structure(file, where, table) if structured else {}
     return Nudge(
-        id=nudge_id,
-        habit=habit,
-        text=text,
-        source=source,
-        exercise=file.text(
-            table, where, "exercise", "Knee-to-chest", why=why.format(key="exercise")
-        ),
-        steps=file.text_list(table, where, "steps", "Lie on your back.", why.format(key="steps")),
-        hold=file.text(table, where, "hold", "20-30 s", why=why.format(key="hold")),
-        reps=file.text(table, where, "reps", "2-3 times", why=why.format(key="reps")),
+        id=nudge_id, habit=nudge_set.habit, text=text, source=source, kind=nudge_set.name, **extra
     )
+
+
+def _load_cautions(file: DataFile) -> dict[str, str]:
+    """``[caution.<set>]``: the line every nudge of the set carries, with its source."""
+    names = [nudge_set.name for nudge_set in NUDGE_SETS if nudge_set.caution]
+    cautions = file.data.get("caution", {})
+    if not isinstance(cautions, dict):
+        raise file.error("caution", 'must be tables, e.g. [caution.hydrate] text = "..."')
+    file.check_keys(cautions, "caution", names, " (the sets whose nudges carry a caution)")
+    result = {}
+    for name in names:
+        where = f"caution.{name}"
+        table = cautions.get(name)
+        if not isinstance(table, dict):
+            raise file.error(
+                where,
+                f"missing; every {name} nudge carries a caution line, e.g. [{where}] "
+                f'text = "{_CAUTION_EXAMPLE}" source = "..."',
+            )
+        file.check_keys(table, where, _CAUTION_KEYS)
+        result[name] = file.text(table, where, "text", _CAUTION_EXAMPLE)
+        file.source(table, where, "content-facts.md section 7", "every caution names its fact")
+    return result
+
+
+def _load_set(
+    file: DataFile, nudge_set: NudgeSet, caution: str, disclaimer: str, seen: dict[str, str]
+) -> tuple[Nudge, ...]:
+    name = nudge_set.name
+    tables = file.table_list(name, f'[[{name}]] id = "{name}-1" text = "..." source = "..."')
+    if len(tables) < nudge_set.minimum:
+        raise file.error(
+            name,
+            f"has {len(tables)} nudges; this set needs at least {nudge_set.minimum} so that "
+            "reminders can vary",
+        )
+    nudges = []
+    for index, table in enumerate(tables):
+        where = f"{name}[{index}]"
+        nudge = replace(_load_nudge(file, nudge_set, where, table, seen), caution=caution)
+        length = visible_length(render_nudge(nudge, disclaimer))
+        if length > NUDGE_MAX_CHARS:
+            raise file.error(
+                f"{where}.text",
+                f"the rendered nudge is {length} characters; keep it under "
+                f"{NUDGE_MAX_CHARS} so it fits a phone screen",
+            )
+        nudges.append(nudge)
+    return tuple(nudges)
 
 
 def _load_nudges(file: DataFile, disclaimer: str) -> Mapping[str, tuple[Nudge, ...]]:
     for key in file.data:
-        if key not in HABITS:
-            raise file.error(key, f"unknown habit; use one of {', '.join(HABITS)}")
-    seen: dict[str, str] = {}
-    result: dict[str, tuple[Nudge, ...]] = {}
-    for habit in HABITS:
-        tables = file.table_list(
-            habit, f'[[{habit}]] id = "{habit}-1" text = "..." source = "..."'
-        )
-        if len(tables) < MIN_NUDGES_PER_HABIT:
+        if key not in (*NUDGE_SET_NAMES, "caution"):
             raise file.error(
-                habit,
-                f"has {len(tables)} nudges; each habit needs at least {MIN_NUDGES_PER_HABIT} so "
-                "that reminders can vary",
+                key, f"unknown nudge set; use one of {', '.join(NUDGE_SET_NAMES)} (or caution)"
             )
-        nudges = []
-        for index, table in enumerate(tables):
-            where = f"{habit}[{index}]"
-            nudge = _load_nudge(file, habit, where, table, seen)
-            length = visible_length(render_nudge(nudge, disclaimer))
-            if length > NUDGE_MAX_CHARS:
-                raise file.error(
-                    f"{where}.text",
-                    f"the rendered nudge is {length} characters; keep it under "
-                    f"{NUDGE_MAX_CHARS} so it fits a phone screen",
-                )
-            nudges.append(nudge)
-        result[habit] = tuple(nudges)
-    return MappingProxyType(result)
+    cautions = _load_cautions(file)
+    seen: dict[str, str] = {}
+    return MappingProxyType(
+        {
+            nudge_set.name: _load_set(
+                file, nudge_set, cautions.get(nudge_set.name, ""), disclaimer, seen
+            )
+            for nudge_set in NUDGE_SETS
+        }
+    )
 
 
 # What differs between the two ordered sheets in error messages: the examples for a missing
@@ -180,6 +229,9 @@ def _redflag_tier(
     return RedFlagTier(
         id=tier_id,
         heading=file.text(table, where, "heading", "Call {emergency} now", placeholders=True),
+        heading_uk=file.text(
+            table, where, "heading_uk", "Call 111 in the UK", placeholders=True, required=False
+        ),
         lead=file.text(table, where, "lead", "Back pain with any of these:", required=False),
         signs=file.text_list(table, where, "signs", "Chest pain", "every tier lists its signs"),
         note=file.text(table, where, "note", "", required=False),
@@ -231,10 +283,9 @@ def load_content(directory: Path | None = None) -> Content:
         disclaimer_long=long,
         disclaimer_source=disclaimer_source,
     )
-    # The longest English stand-in for the number is the phrase itself.
     for file, key, rendered in (
-        (relief_file, "step", render_relief(content, None)),
-        (redflags_file, "tier", render_redflags(content, None)),
+        (relief_file, "step", render_relief(content, _LONGEST_LOCAL_HELP)),
+        (redflags_file, "tier", render_redflags(content, _LONGEST_LOCAL_HELP)),
     ):
         length = visible_length(rendered)
         if length > MESSAGE_MAX_CHARS:

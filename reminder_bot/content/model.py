@@ -26,8 +26,49 @@ RELIEF_STEP_IDS: tuple[str, ...] = (
 REDFLAG_TIER_IDS: tuple[str, ...] = ("emergency", "same-day", "routine")
 
 
+# The kinds of work a preset can be for (its ``work`` key); a set named ``<habit>-<work>``
+# replaces the habit's own set for people doing that work. Sitting is the default.
+WORK_SETTINGS: tuple[str, ...] = ("sitting", "standing")
+
+
+@dataclass(frozen=True)
+class NudgeSet:
+    """One ``[[name]]`` array of nudges.toml: a shuffle bag that a habit's slots draw from.
+
+    ``structured`` items name an exercise or activity, with steps, how long and how often;
+    ``caution``: every item carries the set's ``[caution.<name>]`` line (the loader insists).
+    """
+
+    name: str
+    habit: str
+    minimum: int
+    structured: bool = False
+    caution: bool = False
+
+
+# The fewest nudges in a habit's own set, so that reminders vary (exercises: one each).
+MIN_NUDGES_PER_HABIT = 10
+# Every set, in file order. Which one a slot draws from: ``choice.nudge_set``.
+NUDGE_SETS: tuple[NudgeSet, ...] = (
+    NudgeSet("hydrate", "hydrate", MIN_NUDGES_PER_HABIT, caution=True),
+    NudgeSet("move", "move", MIN_NUDGES_PER_HABIT),
+    # Breaks for people on their feet all day (presets with work = "standing").
+    NudgeSet("move-standing", "move", 5),
+    NudgeSet("posture", "posture", MIN_NUDGES_PER_HABIT),
+    # One per vetted exercise (content-facts.md section 5).
+    NudgeSet("stretch", "stretch", 7, structured=True, caution=True),
+    # The ~30-minute activities, on stretch slots away from the desk (weekends, evenings).
+    NudgeSet("activity", "stretch", 3, structured=True, caution=True),
+)
+NUDGE_SET_NAMES: tuple[str, ...] = tuple(nudge_set.name for nudge_set in NUDGE_SETS)
+
+
 @dataclass(frozen=True)
 class Nudge:
+    """One nudge. ``kind`` is the set it belongs to (the habit's own set when empty). A
+    structured one names ``exercise`` (an exercise or an activity) with ``steps``, ``hold``
+    (how long) and ``reps`` (how many times, or how often); ``caution`` is its set's line."""
+
     id: str
     habit: str
     text: str
@@ -36,6 +77,8 @@ class Nudge:
     steps: tuple[str, ...] = ()
     hold: str | None = None
     reps: str | None = None
+    kind: str = ""
+    caution: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,6 +93,8 @@ class ReliefStep:
 class RedFlagTier:
     id: str
     heading: str
+    # The heading for people whose time zone maps to the UK (it may name NHS 111); empty: same.
+    heading_uk: str
     lead: str
     signs: tuple[str, ...]
     note: str
@@ -76,6 +121,7 @@ class RedFlags(Sheet):
 
 @dataclass(frozen=True)
 class Content:
+    # By set name (``NUDGE_SET_NAMES``): each habit's own set, and the others.
     nudges: Mapping[str, tuple[Nudge, ...]]
     relief: Relief
     redflags: RedFlags

@@ -16,16 +16,25 @@ import re
 from collections.abc import Mapping
 
 from reminder_bot.content.model import EMERGENCY_PLACEHOLDER, Content, Nudge, Sheet
+from reminder_bot.emergency import LocalHelp
 from reminder_bot.i18n import N_, _
 
 # What the texts say when the user's country (from the time zone) is not certain.
 LOCAL_EMERGENCY_NUMBER = N_("your local emergency number")
 
-HABIT_HEADINGS: Mapping[str, str] = {
+# By nudge set (content.model.NUDGE_SETS); structured ones name their exercise.
+NUDGE_HEADINGS: Mapping[str, str] = {
     "hydrate": N_("💧 Water break"),
     "move": N_("🚶 Time to move"),
+    "move-standing": N_("🔄 Change position"),
     "posture": N_("🪑 Posture check"),
     "stretch": N_("🧘 Stretch: {exercise}"),
+    "activity": N_("🚴 Activity idea: {exercise}"),
+}
+# The labels of a structured nudge's how-long and how-many lines, by set.
+_DOSE_LABELS: Mapping[str, tuple[str, str]] = {
+    "stretch": (N_("How long:"), N_("Repeat:")),
+    "activity": (N_("How long:"), N_("How often:")),
 }
 
 
@@ -34,9 +43,9 @@ def _t(text: str) -> str:
     return html.escape(_(text), quote=False)
 
 
-def _with_number(text: str, emergency_number: str | None) -> str:
+def _with_number(text: str, local: LocalHelp) -> str:
     """Translate, escape, then fill in the number (a translation keeps the placeholder)."""
-    number = emergency_number if emergency_number else _(LOCAL_EMERGENCY_NUMBER)
+    number = local.emergency_number or _(LOCAL_EMERGENCY_NUMBER)
     return _t(text).replace(EMERGENCY_PLACEHOLDER, html.escape(number, quote=False))
 
 
@@ -46,20 +55,29 @@ def visible_length(message: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+def _structured_lines(nudge: Nudge, kind: str) -> list[str]:
+    """The numbered steps, how long and how often, and the go-gently line."""
+    how_long, how_many = _DOSE_LABELS.get(kind, _DOSE_LABELS["stretch"])
+    lines = [f"{number}. {_t(step)}" for number, step in enumerate(nudge.steps, 1)]
+    if nudge.hold:
+        lines.append(f"<b>{_t(how_long)}</b> {_t(nudge.hold)}")
+    if nudge.reps:
+        lines.append(f"<b>{_t(how_many)}</b> {_t(nudge.reps)}")
+    lines.append(f"<i>{_t(N_('Go gently, and stop if the pain sharpens.'))}</i>")
+    return lines
+
+
 def render_nudge(nudge: Nudge, disclaimer: str) -> str:
     """One nudge as Telegram HTML, in the current language, ending with the disclaimer."""
-    if nudge.habit == "stretch":
-        heading = _(HABIT_HEADINGS["stretch"]).format(exercise=_(nudge.exercise or ""))
-        lines = [f"<b>{html.escape(heading, quote=False)}</b>", _t(nudge.text)]
-        lines += [f"{number}. {_t(step)}" for number, step in enumerate(nudge.steps, 1)]
-        if nudge.hold:
-            lines.append(f"<b>{_t(N_('How long:'))}</b> {_t(nudge.hold)}")
-        if nudge.reps:
-            lines.append(f"<b>{_t(N_('Repeat:'))}</b> {_t(nudge.reps)}")
-        lines.append(f"<i>{_t(N_('Go gently, and stop if the pain sharpens.'))}</i>")
-    else:
-        heading = _(HABIT_HEADINGS.get(nudge.habit, nudge.habit))
-        lines = [f"<b>{html.escape(heading, quote=False)}</b>", _t(nudge.text)]
+    kind = nudge.kind or nudge.habit
+    heading = _(NUDGE_HEADINGS.get(kind, kind))
+    if nudge.exercise:
+        heading = heading.format(exercise=_(nudge.exercise))
+    lines = [f"<b>{html.escape(heading, quote=False)}</b>", _t(nudge.text)]
+    if nudge.exercise:
+        lines += _structured_lines(nudge, kind)
+    if nudge.caution:
+        lines.append(f"<i>{_t(nudge.caution)}</i>")
     return "\n".join(lines) + f"\n\n<i>{_t(disclaimer)}</i>"
 
 
@@ -67,28 +85,29 @@ def _heading(sheet: Sheet) -> str:
     return f"<b>{_t(sheet.title)}</b>" + (f"\n{_t(sheet.intro)}" if sheet.intro else "")
 
 
-def render_relief(content: Content, emergency_number: str | None) -> str:
-    """The /relief routine; ``emergency_number`` None means "your local emergency number"."""
+def render_relief(content: Content, local: LocalHelp) -> str:
+    """The /relief routine, with the number ``local`` names (or "your local emergency
+    number")."""
     parts = [_heading(content.relief)]
     for number, step in enumerate(content.relief.steps, 1):
         parts.append(
-            f"<b>{number}. {_with_number(step.title, emergency_number)}</b>\n"
-            f"{_with_number(step.text, emergency_number)}"
+            f"<b>{number}. {_with_number(step.title, local)}</b>\n{_with_number(step.text, local)}"
         )
-    parts.append(f"<i>{_with_number(content.disclaimer_long, emergency_number)}</i>")
+    parts.append(f"<i>{_with_number(content.disclaimer_long, local)}</i>")
     return "\n\n".join(parts)
 
 
-def render_redflags(content: Content, emergency_number: str | None) -> str:
-    """The /redflags checklist, most urgent tier first."""
+def render_redflags(content: Content, local: LocalHelp) -> str:
+    """The /redflags checklist, most urgent tier first; a UK heading only where ``local.uk``."""
     parts = [_heading(content.redflags)]
     for number, tier in enumerate(content.redflags.tiers, 1):
-        lines = [f"<b>{number}. {_with_number(tier.heading, emergency_number)}</b>"]
+        heading = tier.heading_uk if local.uk and tier.heading_uk else tier.heading
+        lines = [f"<b>{number}. {_with_number(heading, local)}</b>"]
         if tier.lead:
             lines.append(_t(tier.lead))
         lines += [f"• {_t(sign)}" for sign in tier.signs]
         if tier.note:
             lines.append(f"<i>{_t(tier.note)}</i>")
         parts.append("\n".join(lines))
-    parts.append(f"<i>{_with_number(content.disclaimer_long, emergency_number)}</i>")
+    parts.append(f"<i>{_with_number(content.disclaimer_long, local)}</i>")
     return "\n\n".join(parts)

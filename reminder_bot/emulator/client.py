@@ -130,6 +130,18 @@ class AsyncEmulatorClient:
         body = {"user": _user(user), "text": text, "chat_id": chat_id, **where}
         return int((await self._post("inject/message", body))["update"]["update_id"])
 
+    async def send_location(
+        self,
+        user: User | dict[str, Any],
+        latitude: float,
+        longitude: float,
+        chat_id: int | None = None,
+    ) -> int:
+        """The user shares a location (what a request_location button sends); the update id."""
+        body = {"user": _user(user), "latitude": latitude, "longitude": longitude}
+        update = (await self._post("inject/location", {**body, "chat_id": chat_id}))["update"]
+        return int(update["update_id"])
+
     async def press_button(
         self,
         user: User | dict[str, Any],
@@ -339,6 +351,7 @@ class EmulatorClient:
     reset = _blocking(AsyncEmulatorClient.reset)
     register = _blocking(AsyncEmulatorClient.register)
     send_text = _blocking(AsyncEmulatorClient.send_text)
+    send_location = _blocking(AsyncEmulatorClient.send_location)
     press_button = _blocking(AsyncEmulatorClient.press_button)
     acknowledged = _blocking(AsyncEmulatorClient.acknowledged)
     calls = _blocking(AsyncEmulatorClient.calls)

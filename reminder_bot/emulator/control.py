@@ -17,7 +17,7 @@ from aiohttp import web
 
 from .calls import CallQuery
 from .faults import truthy
-from .inject import inject_callback, inject_message, set_blocked
+from .inject import inject_callback, inject_location, inject_message, set_blocked
 from .responses import file_response, json_response
 from .state import State
 from .update_queue import ACKNOWLEDGED
@@ -81,6 +81,14 @@ async def _inject_message(state: State, a: Args) -> Result:
     )
     reply_to = _opt_int(a.get("reply_to_message_id"))
     return {"update": inject_message(state, user, chat, text, reply_to)}
+
+
+@route("*", "inject/location")
+async def _inject_location(state: State, a: Args) -> Result:
+    user = state.register_user(a["user"])
+    chat = state.chat_of(user["id"], _opt_int(a.get("chat_id")), None, None)
+    location = (float(a["latitude"]), float(a["longitude"]))
+    return {"update": inject_location(state, user, chat, *location)}
 
 
 @route("*", "inject/callback")

@@ -44,6 +44,17 @@ def inject_message(
     return _queued(state, "message", msg)
 
 
+def inject_location(
+    state: State, user: dict[str, Any], chat: ChatState, latitude: float, longitude: float
+) -> dict[str, Any]:
+    """A registered user shares a location (a one-off, not a live one) in ``chat``."""
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise ValueError(f"no such place: latitude {latitude}, longitude {longitude}")
+    state.blocked.discard(user["id"])
+    location = {"latitude": latitude, "longitude": longitude}
+    return _queued(state, "message", state.new_message(chat, user, location=location))
+
+
 def _callback_button(
     msg: dict[str, Any], data: str | None, text: str | None
 ) -> dict[str, Any] | None:

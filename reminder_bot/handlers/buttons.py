@@ -7,17 +7,21 @@ from telegram import Update
 from reminder_bot.callbacks import (
     CallbackDataError,
     ForgetConfirm,
+    LanguagePick,
     Menu,
     NudgeAction,
     PresetPick,
+    Settings,
     TimeZonePick,
     decode,
 )
 from reminder_bot.handlers.account import forget_button
 from reminder_bot.handlers.common import button_query, command, out_of_date
 from reminder_bot.handlers.context import BotContext
+from reminder_bot.handlers.language import language_button
 from reminder_bot.handlers.nudge_buttons import nudge_button
 from reminder_bot.handlers.onboarding import menu_button, preset_button, timezone_button
+from reminder_bot.handlers.settings import settings_button
 
 
 @command
@@ -40,3 +44,7 @@ async def button(update: Update, context: BotContext) -> None:
             await menu_button(update, context, pressed)
         case ForgetConfirm():
             await forget_button(update, context, pressed)
+        case Settings():
+            await settings_button(update, context, pressed)
+        case LanguagePick():
+            await language_button(update, context, pressed)

@@ -44,12 +44,17 @@ def command(func: Handler) -> Handler:
 
     @functools.wraps(func)
     async def wrapper(update: Update, context: BotContext) -> None:
+        # The client's language (es-419 -> es) until the user picks one with /language; the
+        # store keeps the user's row in step with it, for nudges, in the same read.
         tg_user = update.effective_user
-        language = tg_user.language_code if tg_user else None
+        client = tg_user.language_code if tg_user else None
+        language = i18n.pick_language(client)
         if tg_user is not None:
-            context.stored_user = await context.services.store.get_user(tg_user.id)
+            context.stored_user = await context.services.store.get_user_speaking(
+                tg_user.id, language if client else None
+            )
             if context.stored_user is not None:
-                language = context.stored_user.language or language
+                language = context.stored_user.language
         with i18n.language(language):
             try:
                 await func(update, context)

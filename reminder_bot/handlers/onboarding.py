@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from reminder_bot.callbacks import Menu, PresetPick, TimeZonePick, encode
+from reminder_bot.callbacks import Menu, PresetPick, Screen, Settings, TimeZonePick, encode
 from reminder_bot.handlers.common import (
     Command,
+    argument_text,
     button_query,
     command,
     out_of_date,
@@ -19,23 +21,30 @@ from reminder_bot.handlers.common import (
 from reminder_bot.handlers.context import BotContext
 from reminder_bot.handlers.schedule_settings import (
     apply_preset,
-    first_due_line,
     preset_keyboard,
     preset_list,
     set_timezone,
     zone_keyboard,
 )
+from reminder_bot.handlers.settings_apply import change_preset, first_due_line
 from reminder_bot.i18n import N_, _
+from reminder_bot.presets import Preset
 from reminder_bot.store import User
+
+# What Telegram passes on from https://t.me/<bot>?start=<payload>.
+DEEP_LINK_PAYLOAD = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @command
 async def start(update: Update, context: BotContext) -> None:
-    """Register the user with the default preset and say what happens next."""
+    """Register the user with the default preset, or the one a deep link names (``/start
+    gentle`` from ``https://t.me/<bot>?start=gentle``, new or known user), and say what next."""
     svc = context.services
     tg_user, chat = update.effective_user, update.effective_chat
     assert tg_user is not None and chat is not None
-    preset = svc.presets[svc.config.default_preset]
+    payload = argument_text(update)
+    linked = link_preset(svc.presets, payload)
+    preset = linked or svc.presets[svc.config.default_preset]
     user, created = await svc.store.start_user(
         tg_user.id,
         chat.id,
@@ -45,11 +54,32 @@ async def start(update: Update, context: BotContext) -> None:
         preset,
         svc.clock.now(),
     )
+    if linked is not None and not created:
+        user = (await change_preset(svc, user, linked)).user
     svc.dispatcher.kick()
-    greeting = welcome(tg_user.first_name or "", user, preset.name if created else None)
+    shown_preset = preset.name if created or linked else None
+    greeting = welcome(tg_user.first_name or "", user, shown_preset)
+    notes = [unknown_link(svc.presets, payload)] if payload and linked is None else []
     relief = _("Back hurting right now? /relief. When to see a doctor: /redflags.")
-    text = "\n\n".join([greeting, await first_due_line(svc, user), relief])
+    text = "\n\n".join([greeting, *notes, await first_due_line(svc, user), relief])
     await reply(update, text, start_menu())
+
+
+def link_preset(presets: Mapping[str, Preset], payload: str) -> Preset | None:
+    """The preset a deep link's payload names (up to 64 of ``A-Za-z0-9_-``; any case, and
+    ``_`` may stand for ``-``), so a clinic can share a link to its own preset file."""
+    if not DEEP_LINK_PAYLOAD.fullmatch(payload):
+        return None
+    name = payload.lower()
+    return presets.get(name) or presets.get(name.replace("_", "-"))
+
+
+def unknown_link(presets: Mapping[str, Preset], payload: str) -> str:
+    """A kind word for a link to a preset this bot does not have, with the ones it has."""
+    return _(
+        "I don't have a schedule called “{name}”, sorry. The ones I have: {names}. "
+        "See them with the 📋 button below."
+    ).format(name=html.escape(payload[:64], quote=False), names=", ".join(sorted(presets)))
 
 
 def welcome(first_name: str, user: User, new_preset: str | None) -> str:
@@ -58,7 +88,8 @@ def welcome(first_name: str, user: User, new_preset: str | None) -> str:
     if new_preset is not None:
         intro = _(
             "Hi {name}! I'll send you small nudges through the day to drink water, get up and "
-            "move, check your posture and stretch: small habits that help keep back pain away."
+            "move, check your posture and stretch. Regular exercise, kept up, makes a new bout "
+            "of back pain less likely; the other habits are for comfort and general health."
         ).format(name=name)
         setup = _(
             "You're on the <b>{preset}</b> schedule in the <b>{zone}</b> time zone. "
@@ -75,15 +106,17 @@ def welcome(first_name: str, user: User, new_preset: str | None) -> str:
 
 
 def start_menu() -> InlineKeyboardMarkup:
-    """The two buttons under /start's reply: time zone and schedule presets."""
+    """The buttons under /start's reply: time zone, schedule presets and the settings menu."""
     timezone = encode(Menu.TIMEZONE)
     preset = encode(Menu.PRESET)
+    settings = encode(Settings(Screen.OPEN))
     return InlineKeyboardMarkup(
         [
             [
                 InlineKeyboardButton("🌍 " + _("Time zone"), callback_data=timezone),
                 InlineKeyboardButton("📋 " + _("Schedule presets"), callback_data=preset),
-            ]
+            ],
+            [InlineKeyboardButton("⚙️ " + _("Settings"), callback_data=settings)],
         ]
     )
 

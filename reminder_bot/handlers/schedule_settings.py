@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import timedelta
+from collections.abc import Mapping
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
@@ -17,20 +17,36 @@ from reminder_bot.handlers.common import (
     reply,
 )
 from reminder_bot.handlers.context import BotContext, Services
+from reminder_bot.handlers.settings_apply import (
+    STOPPED,
+    change_pause,
+    change_preset,
+    change_quiet,
+    change_rule,
+    change_zone,
+    pause_note,
+    pause_until,
+    quiet_note,
+    rule_note,
+    settings_state,
+    zone_note,
+)
+from reminder_bot.handlers.settings_apply import (
+    first_due_line as first_due_line,  # re-exported: others have imported it from here
+)
 from reminder_bot.i18n import N_, _
 from reminder_bot.parsing import (
     ParseError,
     parse_habit,
-    parse_pause,
     parse_quiet,
     parse_rule,
     parse_schedule_command,
     parse_timezone,
-    zone_from_name,
 )
 from reminder_bot.presets import Preset
 from reminder_bot.rule_text import format_quiet
-from reminder_bot.schedule import HABITS, Rule, next_window_start
+from reminder_bot.schedule import HABITS, Rule
+from reminder_bot.settings_ops import SettingRefused
 from reminder_bot.store import User
 from reminder_bot.when_text import format_when
 
@@ -68,20 +84,6 @@ def preset_keyboard(presets: dict[str, Preset]) -> InlineKeyboardMarkup:
     )
 
 
-async def first_due_line(svc: Services, user: User) -> str:
-    """One line on what comes next: the earliest nudge, or why there is none."""
-    if not user.active:
-        return _("Nudges are stopped. Send /start to turn them back on.")
-    rows = await svc.store.schedules(user.id)
-    due = [(row.next_due, habit) for habit, row in rows.items() if row.next_due is not None]
-    if not due:
-        return _("No nudges are scheduled. Pick a schedule with /preset or /schedule.")
-    when, habit = min(due)
-    return _("Next nudge: {habit}, {when}.").format(
-        habit=habit_label(habit), when=format_when(when, user.zone, svc.clock.now())
-    )
-
-
 @registered
 async def schedule_command(update: Update, context: BotContext, user: User) -> None:
     """Show each habit's rule and next due time, or change one habit's rule."""
@@ -91,10 +93,8 @@ async def schedule_command(update: Update, context: BotContext, user: User) -> N
         await reply(update, await schedule_overview(svc, user))
         return
     habit, rule = parse_schedule_rule(args)
-    user = await svc.store.set_rule(user.id, habit, rule, svc.clock.now())
-    svc.dispatcher.kick()
-    head = _("{habit}: {rule}.").format(habit=habit_label(habit), rule=describe_rule(rule))
-    await reply(update, f"✅ {head}\n{await first_due_line(svc, user)}")
+    change = await change_rule(svc, user, habit, lambda _current: rule)
+    await reply(update, rule_note(await settings_state(svc, change.user), habit))
 
 
 def parse_schedule_rule(args: str) -> tuple[str, Rule]:
@@ -132,7 +132,7 @@ async def schedule_overview(svc: Services, user: User) -> str:
         else _("Quiet hours: none")
     )
     if not user.active:
-        lines.append(_("Nudges are stopped. Send /start to turn them back on."))
+        lines.append(_(STOPPED))
     elif user.paused_until is not None and user.paused_until > now:
         lines.append(
             _("Paused until {when}. /resume to restart now.").format(
@@ -160,14 +160,8 @@ async def timezone_command(update: Update, context: BotContext, user: User) -> N
 
 async def set_timezone(svc: Services, user: User, zone: str) -> str:
     """Store ``zone`` (a canonical name) and say what the user's time is there."""
-    user = await svc.store.set_timezone(user.id, zone, svc.clock.now())
-    svc.dispatcher.kick()
-    local = svc.clock.now().astimezone(zone_from_name(zone))
-    done = _(
-        "✅ Time zone set to <b>{zone}</b> (your time now: {time}). "
-        "Your nudges keep their local times."
-    ).format(zone=html.escape(zone), time=f"{local:%H:%M}")
-    return done + "\n" + await first_due_line(svc, user)
+    change = await change_zone(svc, user, zone)
+    return zone_note(await settings_state(svc, change.user))
 
 
 @registered
@@ -191,12 +185,15 @@ async def preset_command(update: Update, context: BotContext, user: User) -> Non
 
 def preset_list(svc: Services, user: User) -> str:
     """Every preset with its description, the user's own marked."""
+    return preset_text(svc.presets, user.preset)
+
+
+def preset_text(presets: Mapping[str, Preset], current: str | None) -> str:
     lines = [_("<b>Schedule presets</b>")]
-    for name in sorted(svc.presets):
-        marker = " ✅" if name == user.preset else ""
+    for name in sorted(presets):
+        marker = " ✅" if name == current else ""
         lines.append(
-            f"\n<b>{html.escape(name)}</b>{marker}: "
-            f"{html.escape(_(svc.presets[name].description))}"
+            f"\n<b>{html.escape(name)}</b>{marker}: {html.escape(_(presets[name].description))}"
         )
     lines.append("\n" + _("Apply one with a button or <code>/preset gentle</code>."))
     return "\n".join(lines)
@@ -204,10 +201,9 @@ def preset_list(svc: Services, user: User) -> str:
 
 async def apply_preset(svc: Services, user: User, preset: Preset) -> str:
     """Replace every habit's rule with the preset's, and show the schedule that results."""
-    user = await svc.store.apply_preset(user.id, preset, svc.clock.now())
-    svc.dispatcher.kick()
+    change = await change_preset(svc, user, preset)
     applied = _("✅ Preset <b>{name}</b> applied.").format(name=html.escape(preset.name))
-    return applied + "\n\n" + await schedule_overview(svc, user)
+    return applied + "\n\n" + await schedule_overview(svc, change.user)
 
 
 @registered
@@ -228,47 +224,29 @@ async def quiet_command(update: Update, context: BotContext, user: User) -> None
         await reply(update, text + "\n" + how)
         return
     quiet = parse_quiet(args)
-    user = await svc.store.set_quiet(user.id, quiet, svc.clock.now())
-    svc.dispatcher.kick()
-    head = (
-        _("✅ Quiet hours set: {quiet}. Nothing is sent in them.").format(
-            quiet=format_quiet(quiet)
-        )
-        if quiet is not None
-        else _("✅ Quiet hours turned off.")
-    )
-    await reply(update, head + "\n" + await first_due_line(svc, user))
+    change = await change_quiet(svc, user, lambda _current: quiet)
+    await reply(update, quiet_note(await settings_state(svc, change.user)))
 
 
 @registered
 async def pause_command(update: Update, context: BotContext, user: User) -> None:
     """Pause nudges for a duration, until a time, or until tomorrow's first nudge."""
     svc = context.services
-    now = svc.clock.now()
-    rows = await svc.store.schedules(user.id)
-    rules = {habit: parse_rule(row.rule_text) for habit, row in rows.items()}
-    default_until = next_window_start(rules, user.zone, now, user.quiet) or now + timedelta(days=1)
-    until = parse_pause(
-        argument_text(update), zone=user.zone, now=now, default_until=default_until
-    )
-    user = await svc.store.set_pause(user.id, until, now)
-    svc.dispatcher.kick()
-    text = _("⏸ Paused until {when}. Send /resume to restart sooner.").format(
-        when=format_when(until, user.zone, now)
-    )
-    await reply(update, text + "\n" + await first_due_line(svc, user))
+    until = await pause_until(svc, user, argument_text(update))
+    change = await change_pause(svc, user, until)
+    await reply(update, pause_note(await settings_state(svc, change.user)))
 
 
 @registered
 async def resume_command(update: Update, context: BotContext, user: User) -> None:
     """End a pause (after /stop only /start turns nudges back on)."""
     svc = context.services
-    if not user.active:
-        await reply(update, _("Nudges are stopped. Send /start to turn them back on."))
+    try:
+        change = await change_pause(svc, user, None)
+    except SettingRefused as refused:
+        await reply(update, refused.message)
         return
-    user = await svc.store.set_pause(user.id, None, svc.clock.now())
-    svc.dispatcher.kick()
-    await reply(update, _("▶️ Nudges are back on.") + "\n" + await first_due_line(svc, user))
+    await reply(update, pause_note(await settings_state(svc, change.user)))
 
 
 # This module's rows of the command table (reminder_bot.commands), in menu order.

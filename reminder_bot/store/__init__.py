@@ -19,9 +19,11 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlite_utils import Database
 
+from reminder_bot.store import language
+from reminder_bot.store.claims import Claim
 from reminder_bot.store.records import ActionOutcome, ActionResult, Delivery, ScheduleRow, User
 from reminder_bot.store.schema import migrations
-from reminder_bot.store.sql import Claim, Sql
+from reminder_bot.store.sql import Sql
 
 __all__ = [
     "ActionOutcome",
@@ -83,9 +85,12 @@ class Store:
         nudge_ids: Mapping[str, Sequence[str]] | None = None,
         *,
         rng: random.Random | None = None,
+        preset_work: Mapping[str, str] | None = None,
     ) -> None:
         self.path = Path(path)
-        self._sql = Sql(open_database(path), nudge_ids or {}, rng or random.Random())
+        self._sql = Sql(
+            open_database(path), nudge_ids or {}, rng or random.Random(), preset_work or {}
+        )
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
 
     def close(self) -> None:
@@ -94,6 +99,8 @@ class Store:
 
     # users
     get_user = _on_writer(Sql.get_user)
+    get_user_speaking = _on_writer(language.get_user_speaking)
+    set_language = _on_writer(language.set_language)
     start_user = _on_writer(Sql.start_user)
     set_timezone = _on_writer(Sql.set_timezone)
     set_quiet = _on_writer(Sql.set_quiet)

@@ -66,3 +66,20 @@ def _initial(db: Database) -> None:
         pk=("user_id", "habit"),
         foreign_keys=[("user_id", "users", "id")],
     )
+
+
+@migrations(name="002_chosen_language")
+def _chosen_language(db: Database) -> None:
+    """``chosen_language``: what the user picked with /language, NULL until then (``language``
+    follows their Telegram client meanwhile). The trigger keeps a pick in force whatever else
+    writes ``language`` (a later /start passes the client's)."""
+    db.table("users").add_column("chosen_language", str)
+    db.execute(
+        """
+        create trigger users_keep_chosen_language after update of language on users
+        when new.chosen_language is not null and new.language is not new.chosen_language
+        begin
+            update users set language = new.chosen_language where id = new.id;
+        end
+        """
+    )

@@ -4,60 +4,33 @@ are made by ``delivery_rules`` and ``content``; this module reads and writes wha
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlite_utils import Database
 
 from reminder_bot import delivery_rules
-from reminder_bot.clock import from_epoch, to_epoch
-from reminder_bot.content import next_nudge
+from reminder_bot.clock import to_epoch
 from reminder_bot.presets import Preset
 from reminder_bot.rule_text import format_quiet, format_rule
 from reminder_bot.schedule import HABITS, QuietHours, Rule, next_occurrence
 from reminder_bot.status import BUTTON_ACTIONS, UNCONFIRMED, DeliveryStatus
+from reminder_bot.store.claims import DELIVERIES_WITH_USER, Claims
 from reminder_bot.store.records import (
     ActionOutcome,
     ActionResult,
     Delivery,
     ScheduleRow,
     User,
-    cached_quiet,
     cached_rule,
-    cached_zone,
     delivery_from_row,
     optional_time,
     user_from_row,
 )
 
-_DUE_ROWS = """
-    select s.user_id, s.habit, s.rule, s.next_due, u.chat_id, u.timezone, u.quiet,
-           u.paused_until, u.language
-    from schedules s join users u on u.id = s.user_id
-    where s.next_due is not null and s.next_due <= ? and u.active = 1
-    order by s.next_due, s.user_id
-    limit ?
-"""
-_DELIVERIES_WITH_USER = """
-    select d.*, u.language, u.timezone, u.quiet from deliveries d
-    join users u on u.id = d.user_id
-"""
 _UNCONFIRMED = ", ".join(f"'{status}'" for status in UNCONFIRMED)
-
-
-@dataclass(frozen=True)
-class Claim:
-    """One tick's work: nudges to send, snoozed nudges to send again, how many slots were
-    logged without sending (missed or quiet), and when anything is due next."""
-
-    deliveries: list[Delivery]
-    snoozed: list[Delivery]
-    logged: int
-    next_wake: datetime | None
 
 
 def stored_quiet(quiet: QuietHours | None) -> str | None:
@@ -65,14 +38,23 @@ def stored_quiet(quiet: QuietHours | None) -> str | None:
     return None if quiet is None else format_quiet(quiet)
 
 
-class Sql:
+class Sql(Claims):
     """All reads and writes of the bot's state, synchronous."""
 
-    def __init__(self, db: Database, nudge_ids: Mapping[str, Sequence[str]], rng: random.Random):
+    def __init__(
+        self,
+        db: Database,
+        nudge_ids: Mapping[str, Sequence[str]],
+        rng: random.Random,
+        preset_work: Mapping[str, str],
+    ):
         self.db = db
         self.conn = db.conn
         self.nudge_ids = {habit: list(ids) for habit, ids in nudge_ids.items()}
         self.rng = rng
+        # Only a preset's name is stored with a user: its kind of work (which wording fits)
+        # comes from the presets loaded at start-up; a preset since removed counts as sitting.
+        self.preset_work = dict(preset_work)
 
     # ----- users -------------------------------------------------------------------------
 
@@ -218,108 +200,7 @@ class Sql:
                 )
             self._set_next_due(user_id, habit, due)
 
-    def _set_next_due(self, user_id: int, habit: str, due: datetime | None) -> None:
-        self.conn.execute(
-            "update schedules set next_due = ? where user_id = ? and habit = ?",
-            [to_epoch(due) if due else None, user_id, habit],
-        )
-
     # ----- delivery ------------------------------------------------------------------------
-
-    def claim(self, now: datetime, *, limit: int, catch_up: timedelta) -> Claim:
-        """Turn due schedule rows into delivery rows and advance each schedule; take the due
-        snoozed nudges. One transaction: a crash leaves either both the log row and the
-        advanced schedule, or neither."""
-        deliveries: list[Delivery] = []
-        logged = 0
-        with self.db.atomic():
-            for row in list(self.db.query(_DUE_ROWS, [to_epoch(now), limit])):
-                delivery, row_logged = self._claim_row(row, now, catch_up)
-                logged += row_logged
-                if delivery is not None:
-                    deliveries.append(delivery)
-            snoozed = self._take_snoozes(now, limit)
-            return Claim(deliveries, snoozed, logged, self.next_wake())
-
-    def _claim_row(
-        self, row: Mapping[str, Any], now: datetime, catch_up: timedelta
-    ) -> tuple[Delivery | None, int]:
-        """Log one due schedule row as the rules decide and advance it."""
-        user_id, habit = row["user_id"], row["habit"]
-        plan = delivery_rules.plan_due_slot(
-            from_epoch(row["next_due"]),
-            cached_rule(row["rule"]),
-            cached_zone(row["timezone"]),
-            quiet=cached_quiet(row["quiet"]) if row["quiet"] else None,
-            paused_until=optional_time(row["paused_until"]),
-            now=now,
-            catch_up=catch_up,
-        )
-        for slot, status in plan.logged:
-            self._log_slot(row, slot, status, None, now)
-        delivery = None
-        if plan.send is not None:
-            self.conn.execute(
-                "update deliveries set status = ? where user_id = ? and habit = ? and status = ?",
-                [DeliveryStatus.SUPERSEDED, user_id, habit, DeliveryStatus.QUEUED],
-            )
-            nudge_id = self._next_nudge(user_id, habit)
-            delivery_id = self._log_slot(row, plan.send, DeliveryStatus.QUEUED, nudge_id, now)
-            if delivery_id is not None:
-                delivery = delivery_from_row(
-                    {**row, "id": delivery_id, "slot": to_epoch(plan.send), "nudge_id": nudge_id}
-                    | {"status": DeliveryStatus.QUEUED, "message_id": None, "snooze_due": None}
-                )
-        self._set_next_due(user_id, habit, plan.next_due)
-        return delivery, len(plan.logged)
-
-    def _log_slot(
-        self,
-        row: Mapping[str, Any],
-        slot: datetime,
-        status: DeliveryStatus,
-        nudge_id: str | None,
-        now: datetime,
-    ) -> int | None:
-        """Insert the slot's delivery row; None if the slot was already logged (never twice)."""
-        cursor = self.conn.execute(
-            "insert or ignore into deliveries (user_id, chat_id, habit, slot, nudge_id, status,"
-            " queued_at, attempts) values (?, ?, ?, ?, ?, ?, ?, 0)",
-            [row["user_id"], row["chat_id"], row["habit"], to_epoch(slot), nudge_id, status]
-            + [to_epoch(now)],
-        )
-        return cursor.lastrowid if cursor.rowcount else None
-
-    def _next_nudge(self, user_id: int, habit: str) -> str | None:
-        ids = self.nudge_ids.get(habit)
-        if not ids:
-            return None
-        found = self.conn.execute(
-            "select seen, last from nudge_cycles where user_id = ? and habit = ?",
-            [user_id, habit],
-        ).fetchone()
-        seen, last = (json.loads(found[0]), found[1]) if found else ([], None)
-        chosen, seen = next_nudge(ids, seen, last, self.rng)
-        self.conn.execute(
-            "insert into nudge_cycles (user_id, habit, seen, last) values (?, ?, ?, ?) "
-            "on conflict (user_id, habit) "
-            "do update set seen = excluded.seen, last = excluded.last",
-            [user_id, habit, json.dumps(seen), chosen],
-        )
-        return chosen
-
-    def _take_snoozes(self, now: datetime, limit: int) -> list[Delivery]:
-        """The snoozed nudges due now, their snooze cleared so no later tick takes them."""
-        rows = self.db.query(
-            _DELIVERIES_WITH_USER + "where d.snooze_due is not null and d.snooze_due <= ? "
-            "and u.active = 1 order by d.snooze_due limit ?",
-            [to_epoch(now), limit],
-        )
-        taken = [delivery_from_row(row) for row in rows]
-        self.conn.executemany(
-            "update deliveries set snooze_due = null where id = ?", [[d.id] for d in taken]
-        )
-        return taken
 
     def unsent(self, now: datetime, *, stale: timedelta) -> list[Delivery]:
         """Deliveries a crash left unconfirmed, to resend while fresh; stale ones are logged."""
@@ -329,7 +210,7 @@ class Sql:
                 [DeliveryStatus.STALE, to_epoch(delivery_rules.stale_before(now, stale))],
             )
             rows = self.db.query(
-                _DELIVERIES_WITH_USER
+                DELIVERIES_WITH_USER
                 + f"where d.status in ({_UNCONFIRMED}) and u.active = 1 order by d.slot, d.id"
             )
             return [delivery_from_row(row) for row in rows]
@@ -385,14 +266,6 @@ class Sql:
             )
             updated = {**rows[0], "status": action, "snooze_due": snooze_due}
             return ActionResult(ActionOutcome.RECORDED, delivery_from_row(updated))
-
-    def next_wake(self) -> datetime | None:
-        """The earliest instant anything is due: a schedule slot or a snoozed nudge."""
-        row = self.conn.execute(
-            "select min(t) from (select min(next_due) as t from schedules union all "
-            "select min(snooze_due) from deliveries)"
-        ).fetchone()
-        return from_epoch(row[0]) if row[0] is not None else None
 
     def user_count(self) -> int:
         return self.db.table("users").count
