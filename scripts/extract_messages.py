@@ -8,9 +8,11 @@ reminder_bot/locale/<lang>/LC_MESSAGES/:
   call reaches the translator), and the descriptions of the schedule presets.
 - ``content`` (the health texts): the user-visible strings of ``reminder_bot/content/*.toml`` and
   the words ``reminder_bot/content/*.py`` renders around them (headings, "your local emergency
-  number", which is set inside their sentences). They are reviewed apart from the interface, so
-  a language's interface can be complete before its health texts are: until then a nudge, /relief
-  and /redflags read wholly in English, with the buttons and replies around them translated.
+  number", which is set inside their sentences), each data text with its item's vetted
+  ``source`` as an extracted comment (``#. source: ...``) for the translator and the reviewer.
+  They are reviewed apart from the interface, so a language's interface can be complete before
+  its health texts are: until then a nudge, /relief and /redflags read wholly in English, with
+  the buttons and replies around them translated.
 
     python scripts/extract_messages.py           write the templates (.pot) from the sources
     python scripts/extract_messages.py --check   fail if a committed template is out of date
@@ -58,6 +60,8 @@ LANGUAGE_HEADER = """\
 #"""
 # Keys of the content files that are not shown to people: ids, habits and the vetted sources.
 NOT_SHOWN = {"id", "source", "sources", "habit"}
+# How an item's vetted source reaches the catalogues: an extracted comment above its texts.
+SOURCE_COMMENT = "source: "
 
 
 def extract_toml(
@@ -66,27 +70,38 @@ def extract_toml(
     """A Babel extraction method for TOML data files: every string value people read.
 
     ``options["keys"]``: only the top-level keys named there (comma separated); otherwise every
-    key but ``NOT_SHOWN``, at any depth. Line numbers are not kept, hence 0.
+    key but ``NOT_SHOWN``, at any depth. Line numbers are not kept, hence 0. A text of a table
+    with a ``source`` (an item of the health texts, or the whole file) carries that source as
+    its comment (``#. source: ...``), so translators and reviewers see the fact beside the text.
     """
     data = tomllib.loads(fileobj.read().decode("utf-8"))
     only = {key for key in options.get("keys", "").split(",") if key}
 
-    def walk(value: object, key: str) -> Iterator[str]:
+    def walk(value: object, key: str, source: str) -> Iterator[tuple[str, str]]:
         if key in NOT_SHOWN:
             return
         if isinstance(value, str):
-            yield value
+            yield value, source
         elif isinstance(value, list):
             for item in value:
-                yield from walk(item, key)
+                yield from walk(item, key, source)
         elif isinstance(value, dict):
+            source = _source_of(value) or source
             for child_key, child in value.items():
                 if not only or key or child_key in only:
-                    yield from walk(child, child_key)
+                    yield from walk(child, child_key, source)
 
-    for text in walk(data, ""):
+    for text, source in walk(data, "", ""):
         if text.strip():
-            yield 0, None, text, []
+            yield 0, None, text, [f"{SOURCE_COMMENT}{source}"] if source else []
+
+
+def _source_of(table: dict[str, Any]) -> str:
+    """The vetted source(s) an item of a content file names, as one line ("" if none)."""
+    found = table.get("source", table.get("sources", ""))
+    if isinstance(found, list):
+        found = "; ".join(str(item) for item in found)
+    return found.strip() if isinstance(found, str) else ""
 
 
 def extract_python_code(
@@ -173,10 +188,11 @@ def read(path: Path, **options: Any) -> Catalog:
 
 
 def messages(catalog: Catalog) -> list[tuple[Any, ...]]:
-    """What "up to date" compares: every message with its places and translator comments."""
+    """What "up to date" compares: every message with its places and translator comments (their
+    words only: a .po file wraps a long comment into several ``#.`` lines)."""
     return sorted(
         (str(m.id), m.context or "", sorted({place for place, _line in m.locations}))
-        + tuple(m.auto_comments)
+        + (" ".join(" ".join(m.auto_comments).split()),)
         for m in catalog
         if m.id
     )

@@ -316,4 +316,9 @@ def draw(
         text, keyboard = preset_screen(state, presets)
     else:
         text, keyboard = SCREENS[screen](state, arg)
-    return (f"{note}\n\n{text}" if note else text), InlineKeyboardMarkup(keyboard)
+    if note and screen is Screen.HABIT:
+        # The note already says the habit's rule and its next nudge: the screen would repeat it.
+        text = note
+    elif note:
+        text = f"{note}\n\n{text}"
+    return text, InlineKeyboardMarkup(keyboard)
