@@ -103,6 +103,7 @@ class Screen(StrEnum):
     ZONE = "tz"
     LOCATION = "lc"  # send the "share my location" keyboard
     PRESET = "pr"
+    LANGUAGE = "lg"
     # changes
     HABIT_ON = "on"  # habit
     HABIT_OFF = "of"  # habit
@@ -121,6 +122,7 @@ class Screen(StrEnum):
     SET_PRESET = "sp"  # preset
     LOCATION_YES = "ly"  # zone (looked up from a shared location; nothing else is kept)
     LOCATION_NO = "ln"
+    SET_LANGUAGE = "sl"  # a language the bot speaks
 
 
 @dataclass(frozen=True)
@@ -242,6 +244,7 @@ _SETTINGS_ARGS: dict[Screen, Callable[[str], bool]] = {
     Screen.SET_ZONE: _canonical_zone,
     Screen.LOCATION_YES: _canonical_zone,
     Screen.SET_PRESET: _shape(_PRESET.pattern),
+    Screen.SET_LANGUAGE: lambda value: value in LANGUAGES,
 }
 
 

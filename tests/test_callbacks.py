@@ -84,6 +84,7 @@ SETTINGS_ARGS = {
     Screen.SET_ZONE: "Europe/Madrid",
     Screen.LOCATION_YES: "Europe/Madrid",
     Screen.SET_PRESET: "gentle",
+    Screen.SET_LANGUAGE: "es",
 }
 
 
@@ -204,6 +205,8 @@ def test_legacy_data_still_decodes(data: str, button: Button) -> None:
         "1:s:z:Nowhere/Atlantis",
         "1:s:ly:",
         "1:s:sp:Gentle",
+        "1:s:sl:de",  # a language the bot does not speak
+        "1:s:sl",
         "1:s:ln:Europe/Madrid",
         "1:p:" + "a" * 61,  # 65 bytes
         "1:tz:" + "é" * 30,  # 65 bytes, 35 characters

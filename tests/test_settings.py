@@ -343,3 +343,15 @@ async def test_a_typed_change_says_the_habits_next_nudge(bot: BotHarness) -> Non
     assert "Next 🤸 Stretch nudge: today 12:30" in reply["params"]["text"]
     due = rows(bot, "select next_due from schedules where habit = 'stretch'")[0][0]
     assert datetime.fromtimestamp(due, UTC) == datetime(2026, 11, 23, 11, 30, tzinfo=UTC)
+
+
+async def test_language_by_taps_redraws_the_menu_and_every_later_reply(bot: BotHarness) -> None:
+    menu = await open_settings(bot)
+    await tap(bot, menu, "🗣 Language")
+    switched = await tap(bot, menu, "Español")
+    assert "Configuración" in switched.text and "Hidratación" in switched.text, switched.text
+    assert rows(bot, "select chosen_language from users") == [("es",)]
+    assert "Movimiento" in str((await bot.send("/schedule"))["params"]["text"])
+    await tap(bot, menu, "🗣")
+    back = await tap(bot, menu, "English")
+    assert "Settings" in back.text

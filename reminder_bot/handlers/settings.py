@@ -21,6 +21,7 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 
+from reminder_bot import i18n
 from reminder_bot.callbacks import Screen, Settings
 from reminder_bot.handlers import settings_apply as apply
 from reminder_bot.handlers.common import Command, button_query, registered, reply
@@ -235,6 +236,8 @@ async def _special(update: Update, context: BotContext, user: User, pressed: Set
     elif pressed.screen is Screen.LOCATION:
         await query.answer()
         await ask_location(update)
+    elif pressed.screen is Screen.SET_LANGUAGE:
+        await _set_language(query, context.services, user, pressed.arg)
     elif pressed.screen is Screen.LOCATION_NO:
         await query.answer(_("Time zone unchanged."))
         text = _("OK, your time zone stays <b>{zone}</b>.").format(zone=html.escape(user.timezone))
@@ -242,6 +245,14 @@ async def _special(update: Update, context: BotContext, user: User, pressed: Set
     else:
         return False
     return True
+
+
+async def _set_language(query: CallbackQuery, svc: Services, user: User, code: str) -> None:
+    """Store the language and redraw the menu in it: every later reply uses it too."""
+    updated = await svc.store.set_language(user.id, code, svc.clock.now()) or user
+    with i18n.language(code):
+        await query.answer(_("Saved."))
+        await show(query, *draw(Screen.HOME, "", await settings_state(svc, updated), svc.presets))
 
 
 async def settings_button(update: Update, context: BotContext, pressed: Settings) -> None:

@@ -11,6 +11,7 @@ from datetime import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from reminder_bot import i18n
 from reminder_bot.callbacks import Screen, Settings, encode
 from reminder_bot.describe import describe_rule
 from reminder_bot.handlers.common import habit_label
@@ -86,7 +87,7 @@ def home_screen(state: SettingsState, arg: str) -> View:
     keyboard = rows_of(habits, 2) + [
         [button("🌙 " + _("Quiet hours"), Screen.QUIET), button("⏸ " + _("Pause"), Screen.PAUSE)],
         [button("🌍 " + _("Time zone"), Screen.ZONE), button("📋 " + _("Preset"), Screen.PRESET)],
-        [button("✖️ " + _("Close"), Screen.CLOSE)],
+        [button("🗣 " + _("Language"), Screen.LANGUAGE), button("✖️ " + _("Close"), Screen.CLOSE)],
     ]
     return "\n".join(lines), keyboard
 
@@ -287,6 +288,16 @@ def preset_screen(state: SettingsState, presets: Mapping[str, Preset]) -> View:
     return text, [*choices, back(Screen.HOME)]
 
 
+def language_screen(state: SettingsState, arg: str) -> View:
+    current = i18n.pick_language(state.user.language)
+    text = "🗣 " + _("Which language should I write to you in?")
+    choices = [
+        button(marked(i18n.language_name(code), code == current), Screen.SET_LANGUAGE, code)
+        for code in i18n.LANGUAGES
+    ]
+    return text, [choices, back(Screen.HOME)]
+
+
 SCREENS: dict[Screen, Callable[[SettingsState, str], View]] = {
     Screen.HOME: home_screen,
     Screen.HABIT: habit_screen,
@@ -301,6 +312,7 @@ SCREENS: dict[Screen, Callable[[SettingsState, str], View]] = {
     Screen.QUIET_END: lambda state, arg: quiet_hour_screen(state, first=False),
     Screen.PAUSE: pause_screen,
     Screen.ZONE: zone_screen,
+    Screen.LANGUAGE: language_screen,
 }
 
 
