@@ -1,6 +1,7 @@
 """Translations: the templates are current, every language's interface catalogue is complete and
-keeps the English placeholders, markup and commands, health texts fall back to English until
-they are translated, and the wheel ships compiled catalogues."""
+keeps the English placeholders, markup and commands, health texts carry their sources for the
+translator and are complete where listed (else they fall back to English, whole), and the wheel
+ships compiled catalogues."""
 
 from __future__ import annotations
 
@@ -13,16 +14,17 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
 from reminder_bot import i18n
+from reminder_bot.content import load_content
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "reminder_bot" / "locale"
 TRANSLATED = [code for code in i18n.LANGUAGES if code != i18n.DEFAULT_LANGUAGE]
-# Languages whose health texts (the ``content`` domain) are translated and must stay complete.
-# Empty for now: Spanish health texts come next; until then they are shown in English.
-CONTENT_COMPLETE: set[str] = set()
+# Languages whose health texts (the ``content`` domain) are translated and must stay complete:
+# no message missing or fuzzy, the same placeholders, markup and commands as the English.
+CONTENT_COMPLETE: set[str] = {"es"}
 
 PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
 TAG = re.compile(r"</?[a-z]+[^>]*>")
@@ -34,7 +36,9 @@ def read(path: Path) -> Catalog:
         return read_po(file, abort_invalid=True)
 
 
-def forms(value: str | tuple[str, ...] | list[str]) -> list[str]:
+def forms(value: str | tuple[str, ...] | list[str] | None) -> list[str]:
+    if value is None:
+        return [""]
     return [value] if isinstance(value, str) else list(value)
 
 
@@ -78,42 +82,96 @@ def test_templates_split_interface_and_health_texts() -> None:
     assert 'msgid "General information, not medical advice."' in content
     assert 'msgid "your local emergency number"' in content  # set inside health sentences
     assert 'msgid "General information, not medical advice."' not in interface
-    assert "Bull et al." not in interface + content  # sources are for reviewers
+    # Sources are for translators and reviewers: comments beside the texts, never a message.
+    assert "Bull et al." not in interface
+    assert "#. source: WHO 2020 guidelines (Bull et al., BJSM 2020)\n" in content
+    assert not [m.id for m in read(LOCALE / "content.pot") if "Bull et al." in str(m.id)]
 
 
 def test_spanish_is_offered() -> None:
     assert i18n.LANGUAGES[0] == "en" and "es" in i18n.LANGUAGES
 
 
-@pytest.mark.parametrize("language", TRANSLATED)
-def test_interface_catalogue_is_complete(language: str) -> None:
-    template = read(LOCALE / "reminder_bot.pot")
-    translated = catalogue(language, i18n.DOMAIN)
+def incomplete(language: str, domain: str) -> tuple[list[str], list[str], list[str]]:
+    """(missing, fuzzy, wrong) of a language's catalogue against the domain's template."""
+    template = read(LOCALE / f"{domain}.pot")
+    translated = catalogue(language, domain)
     missing, fuzzy, wrong = [], [], []
     for message in template:
         if not message.id:
             continue
         found = translated.get(message.id)
         if found is None or not all(forms(found.string)):
-            missing.append(message.id)
+            missing.append(str(message.id))
         elif found.fuzzy:
-            fuzzy.append(message.id)
+            fuzzy.append(str(message.id))
         else:
             wrong += problems(found)
+    return missing, fuzzy, wrong
+
+
+@pytest.mark.parametrize(
+    ("language", "domain"),
+    [(code, i18n.DOMAIN) for code in TRANSLATED]
+    + [(code, i18n.CONTENT_DOMAIN) for code in sorted(CONTENT_COMPLETE)],
+)
+def test_catalogue_is_complete(language: str, domain: str) -> None:
+    """The interface of every language; the health texts of the languages listed as complete."""
+    missing, fuzzy, wrong = incomplete(language, domain)
     hint = "run: python scripts/extract_messages.py --update, then translate"
-    assert missing == [], f"untranslated in {language} ({hint}): {missing}"
-    assert fuzzy == [], f"fuzzy in {language}: check and clear them: {fuzzy}"
+    assert missing == [], f"untranslated in {language}/{domain} ({hint}): {missing}"
+    assert fuzzy == [], f"fuzzy in {language}/{domain}: check and clear them: {fuzzy}"
     assert wrong == []
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
-def test_health_texts_keep_placeholders_and_complete_when_listed(language: str) -> None:
+def test_translated_health_texts_keep_placeholders_and_markup(language: str) -> None:
+    """Even a language whose health texts are not complete yet keeps them intact."""
     translated = catalogue(language, i18n.CONTENT_DOMAIN)
     done = [m for m in translated if m.id and all(forms(m.string)) and not m.fuzzy]
     assert [p for m in done for p in problems(m)] == []
-    if language in CONTENT_COMPLETE:
-        template = {m.id for m in read(LOCALE / "content.pot") if m.id}
-        assert template <= {m.id for m in done}
+
+
+def test_complete_health_texts_are_offered_languages() -> None:
+    assert CONTENT_COMPLETE <= set(TRANSLATED)
+
+
+def _comment(message: Message) -> str:
+    return " ".join(" ".join(message.auto_comments).split())
+
+
+def _sourced_texts() -> list[tuple[str, str]]:
+    """(text, source) for every text of a content item that names its source."""
+    content = load_content()
+    pairs = [(content.disclaimer_short, content.disclaimer_source)]
+    pairs.append((content.disclaimer_long, content.disclaimer_source))
+    for nudges in content.nudges.values():
+        for nudge in nudges:
+            texts = [nudge.text, nudge.exercise, nudge.hold, nudge.reps, *nudge.steps]
+            pairs += [(text, nudge.source) for text in texts if text]
+    for step in content.relief.steps:
+        pairs += [(step.title, step.source), (step.text, step.source)]
+    for tier in content.redflags.tiers:
+        texts = [tier.heading, tier.heading_uk, tier.lead, tier.note, *tier.signs]
+        pairs += [(text, tier.source) for text in texts if text]
+    return pairs
+
+
+@pytest.mark.parametrize(
+    "path", [LOCALE / "content.pot", *sorted(LOCALE.glob("*/LC_MESSAGES/content.po"))], ids=str
+)
+def test_every_health_text_carries_its_source(path: Path) -> None:
+    """Each text of an item (nudge, caution, step, tier, disclaimer) has the item's source as
+    its extracted comment, so the translator and the reviewer see it beside the text."""
+    messages = {m.id: m for m in read(path) if m.id}
+    pairs = _sourced_texts()
+    assert len(pairs) > 150
+    unsourced = [
+        text for text, source in pairs if f"source: {source}" not in _comment(messages[text])
+    ]
+    assert unsourced == []
+    for caution in {n.caution for ns in load_content().nudges.values() for n in ns if n.caution}:
+        assert _comment(messages[caution]).startswith("source: content-facts.md section 7")
 
 
 @pytest.mark.parametrize("path", sorted(LOCALE.glob("*/LC_MESSAGES/*.po")), ids=str)
@@ -139,16 +197,33 @@ def test_the_primary_subtag_picks_the_language(code: str | None, language: str) 
     assert i18n.pick_language(code) == language
 
 
-def test_spanish_interface_with_english_health_texts() -> None:
+def test_spanish_interface_and_health_texts() -> None:
     with i18n.language("es-419"):
         assert i18n._("Done") == "Hecho"
         assert i18n.ngettext("every hour", "every {n} hours", 1) == "cada hora"
         assert i18n.ngettext("every hour", "every {n} hours", 3) == "cada {n} horas"
-        # Untranslated health texts fall back to English, whole.
+        # Health texts come from the content catalogue, behind the interface one.
         assert i18n._("General information, not medical advice.") == (
-            "General information, not medical advice."
+            "Información general, no consejo médico."
         )
         assert i18n._("a message no catalogue has") == "a message no catalogue has"
+
+
+def test_health_texts_fall_back_to_english_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A language without a content catalogue shows its health texts in English, whole."""
+    folder = tmp_path / "xx" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    only_interface = Catalog(locale="es", domain=i18n.DOMAIN)
+    only_interface.add("Done", "Hecho")
+    with (folder / f"{i18n.DOMAIN}.po").open("wb") as file:
+        write_po(file, only_interface)
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    translations = i18n._translations.__wrapped__("xx")
+    assert translations.gettext("Done") == "Hecho"
+    text = "General information, not medical advice."
+    assert translations.gettext(text) == text
 
 
 def test_language_names_are_their_own() -> None:

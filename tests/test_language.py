@@ -1,6 +1,7 @@
 """The bot in the user's language, end to end over the emulator: Telegram's language_code until
 the user picks one with /language, Spanish dates and errors, the command menu and descriptions
-per language, and health texts in English until they are translated."""
+per language, and the health texts (nudges, /relief, /redflags) in Spanish too, each accepted by
+the Bot API's HTML parser."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from test_bot import buttons_of, nudges_at, press, rows, text_of
 
 from reminder_bot import i18n
 from reminder_bot.commands import bot_commands
+from reminder_bot.content import NUDGE_HEADINGS, render_nudge, render_redflags, render_relief
+from reminder_bot.emergency import LocalHelp
 from reminder_bot.emulator import User
 from reminder_bot.handlers.language import DESCRIPTION, SHORT_DESCRIPTION
 
@@ -62,11 +65,10 @@ async def test_until_a_pick_the_bot_follows_the_client(bot: BotHarness) -> None:
     await bot.send("/start", ALICE)
     alice_in_spanish = User(id=ALICE.id, first_name="Alice", language_code="es")
     assert "Lo que puedo hacer" in text_of(await bot.send("/help", alice_in_spanish))
-    # Nudges, sent outside any update, follow the stored language: Spanish buttons, and the
-    # health text in English until it is translated (whole, never a mix inside a sentence).
+    # Nudges, sent outside any update, follow the stored language: Spanish buttons and text.
     nudge = (await nudges_at(bot, MONDAY_0700_UTC + timedelta(hours=1), 2))[0]
     assert [label[2:] for label in labels(nudge)] == ["Hecho", "Posponer 10 min", "Omitir"]
-    assert "General information, not medical advice." in text_of(nudge)
+    assert text_of(nudge).endswith("<i>Información general, no consejo médico.</i>")
     await press(bot, nudge, "Hecho", alice_in_spanish)
     assert "Hecho a las 09:00" in text_of(await bot.reply(ALICE.id, "editMessageText"))
 
@@ -112,3 +114,76 @@ def test_profile_texts_fit_telegrams_limits(language: str) -> None:
         assert len(i18n._(DESCRIPTION)) <= 512
         assert len(i18n._(SHORT_DESCRIPTION)) <= 120
         assert all(1 <= len(command.description) <= 256 for command in bot_commands())
+
+
+# ----- health texts in Spanish ---------------------------------------------------------------
+
+SPANISH_DISCLAIMER = "<i>Información general, no consejo médico.</i>"
+
+
+async def test_a_spanish_user_gets_relief_redflags_and_nudges_in_spanish(
+    bot: BotHarness,
+) -> None:
+    await bot.send("/start", CARMEN)  # the bot's zone, Europe/Berlin: 112, no UK helpline
+    relief = text_of(await bot.send("/relief", CARMEN))
+    assert relief.startswith("<b>Alivio rápido para el dolor de espalda o un espasmo</b>")
+    assert "<b>1. Primero, revisa las señales de alarma</b>" in relief
+    assert "detente aquí y llama al 112" in relief and "lee /redflags antes de seguir" in relief
+    assert "evita el reposo en cama" in relief and "111" not in relief
+    assert relief.splitlines()[-1].startswith("<i>Información general, no consejo médico.")
+    assert "en una emergencia, llama al 112" in relief.splitlines()[-1]
+
+    redflags = text_of(await bot.send("/redflags", CARMEN))
+    assert redflags.startswith("<b>Dolor de espalda: cuándo buscar ayuda</b>")
+    tiers = [line for line in redflags.splitlines() if line.startswith("<b>")][1:]
+    assert tiers == [
+        "<b>1. Llama al 112 o ve a urgencias ahora</b>",
+        "<b>2. Consigue cita con un médico para hoy mismo, o llama a una línea telefónica de "
+        "atención médica</b>",
+        "<b>3. Pide cita con tu médico de familia o con un fisioterapeuta</b>",
+    ]
+    assert "not medical advice" not in redflags + relief  # Spanish, whole
+
+    # 09:00 in Berlin: the desk-worker's first nudges, in Spanish with Spanish buttons.
+    nudges = await nudges_at(bot, MONDAY_0700_UTC + timedelta(hours=1), 2, chat_id=CARMEN.id)
+    with i18n.language("es"):
+        headings = {i18n._(heading).split(":")[0] for heading in NUDGE_HEADINGS.values()}
+    for nudge in nudges:
+        text = text_of(nudge)
+        assert text.split("</b>")[0].removeprefix("<b>").split(":")[0] in headings, text
+        assert text.endswith(SPANISH_DISCLAIMER)
+        assert [label[2:] for label in labels(nudge)] == ["Hecho", "Posponer 10 min", "Omitir"]
+
+
+async def test_health_texts_follow_a_pick_of_english(bot: BotHarness) -> None:
+    await bot.send("/start", CARMEN)
+    menu = await bot.send("/language", CARMEN)
+    await press(bot, menu, "English", CARMEN)
+    await bot.reply(CARMEN.id, "editMessageText")
+    relief = text_of(await bot.send("/relief", CARMEN))
+    assert relief.startswith("<b>Quick relief for back pain or a spasm</b>")
+    assert "call 112" in relief
+
+
+async def test_every_spanish_health_text_is_accepted_by_the_bot_api(bot: BotHarness) -> None:
+    """Each nudge, the routine and the checklist in Spanish pass Telegram's HTML entity parser
+    (the sibling of test_bot's test for the English)."""
+    from telegram.constants import ParseMode
+
+    await bot.send("/start", CARMEN)
+    content = bot.services.content
+    with i18n.language("es"):
+        texts = [
+            render_nudge(n, content.disclaimer_short)
+            for nudges in content.nudges.values()
+            for n in nudges
+        ]
+        for number in (None, "112", "911", "999", "000", "111"):
+            place = LocalHelp(number, uk=number in (None, "999"))
+            texts += [render_relief(content, place), render_redflags(content, place)]
+    assert all(text.endswith("</i>") and "{" not in text for text in texts)
+    await bot.mark()
+    for text in texts:
+        await bot.application.bot.send_message(CARMEN.id, text, parse_mode=ParseMode.HTML)
+    calls = await bot.wait_calls("sendMessage", chat_id=CARMEN.id, count=len(texts))
+    assert [c["status"] for c in calls] == [200] * len(texts)

@@ -2,14 +2,15 @@
 
 A self-hoster may bring their own folder, so every problem raises ``ConfigError`` naming the
 file, the key, what is wrong and an example: a typo stops the bot at start-up, not mid-message.
-Loading reads only the given folder.
+Loading reads only the given folder (and, for the length limits, which hold in every language
+the bot speaks, the translations of its texts).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import fields, replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -36,6 +37,7 @@ from reminder_bot.content.render import (
     visible_length,
 )
 from reminder_bot.emergency import LocalHelp
+from reminder_bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, language
 
 # A nudge should fit a phone screen without scrolling; Telegram's own limit is 4096.
 NUDGE_MAX_CHARS = 700
@@ -52,6 +54,25 @@ _NUDGE_KEYS = ("id", "text", "source")
 _STRUCTURED_KEYS = ("id", "text", "source", "exercise", "steps", "hold", "reps")
 _CAUTION_KEYS = ("text", "source")
 _CAUTION_EXAMPLE = "This applies unless a doctor has told you to limit fluids."
+
+
+def _over(render: Callable[[], str], limit: int) -> tuple[int, str] | None:
+    """The visible length of a message and the language, English first, where it is over
+    ``limit``: a translation must fit Telegram's and the phone screen's limits as the English
+    does. None when it fits in every language the bot speaks."""
+    for code in LANGUAGES:
+        with language(code):
+            length = visible_length(render())
+        if length > limit:
+            return length, code
+    return None
+
+
+def _in(code: str) -> str:
+    """Where an over-long message comes from, when it is a translation."""
+    if code == DEFAULT_LANGUAGE:
+        return ""
+    return f" in {code!r} (its translation in locale/{code}/LC_MESSAGES/content.po)"
 
 
 def _structure(file: DataFile, where: str, table: Mapping[str, Any]) -> dict[str, Any]:
@@ -135,11 +156,12 @@ def _load_set(
     for index, table in enumerate(tables):
         where = f"{name}[{index}]"
         nudge = replace(_load_nudge(file, nudge_set, where, table, seen), caution=caution)
-        length = visible_length(render_nudge(nudge, disclaimer))
-        if length > NUDGE_MAX_CHARS:
+        over = _over(partial(render_nudge, nudge, disclaimer), NUDGE_MAX_CHARS)
+        if over is not None:
+            length, code = over
             raise file.error(
                 f"{where}.text",
-                f"the rendered nudge is {length} characters; keep it under "
+                f"the rendered nudge is {length} characters{_in(code)}; keep it under "
                 f"{NUDGE_MAX_CHARS} so it fits a phone screen",
             )
         nudges.append(nudge)
@@ -283,15 +305,16 @@ def load_content(directory: Path | None = None) -> Content:
         disclaimer_long=long,
         disclaimer_source=disclaimer_source,
     )
-    for file, key, rendered in (
-        (relief_file, "step", render_relief(content, _LONGEST_LOCAL_HELP)),
-        (redflags_file, "tier", render_redflags(content, _LONGEST_LOCAL_HELP)),
+    for file, key, render in (
+        (relief_file, "step", render_relief),
+        (redflags_file, "tier", render_redflags),
     ):
-        length = visible_length(rendered)
-        if length > MESSAGE_MAX_CHARS:
+        over = _over(partial(render, content, _LONGEST_LOCAL_HELP), MESSAGE_MAX_CHARS)
+        if over is not None:
+            length, code = over
             raise file.error(
                 key,
-                f"the rendered message is {length} characters; Telegram allows "
+                f"the rendered message is {length} characters{_in(code)}; Telegram allows "
                 f"{MESSAGE_MAX_CHARS}, so shorten it",
             )
     return content
