@@ -355,3 +355,59 @@ async def test_language_by_taps_redraws_the_menu_and_every_later_reply(bot: BotH
     await tap(bot, menu, "🗣")
     back = await tap(bot, menu, "English")
     assert "Settings" in back.text
+
+
+LUCIA = User(id=1003, first_name="Lucía", language_code="es")
+
+
+async def tap_data(bot: BotHarness, menu: int, screen: Screen, arg: str = "") -> Press:
+    """Lucía taps the button that says ``Settings(screen, arg)``: it must be on the message."""
+    data = encode(Settings(screen, arg))
+    shown = await message(bot, menu, LUCIA.id)
+    assert data in [b["callback_data"] for row in shown["reply_markup"]["inline_keyboard"]
+                    for b in row], (data, labels(shown))  # fmt: skip
+    return await press(bot, menu, data, LUCIA)
+
+
+async def back_home(bot: BotHarness, menu: int) -> None:
+    """Tap Back (the last button of every screen but the main one) until the main menu."""
+    for _ in range(4):
+        shown = await message(bot, menu, LUCIA.id)
+        data = [
+            b["callback_data"] for row in shown["reply_markup"]["inline_keyboard"] for b in row
+        ]
+        if encode(Settings(Screen.CLOSE)) in data:
+            return
+        await press(bot, menu, data[-1], LUCIA)
+    raise AssertionError("Back never led to the main menu")
+
+
+async def test_taps_only_in_spanish(bot: BotHarness) -> None:
+    start = await bot.send("/start", LUCIA)
+    opened = await press(
+        bot, start["response"]["result"]["message_id"], encode(Settings(Screen.OPEN)), LUCIA
+    )
+    menu = int(opened.sent[0]["response"]["result"]["message_id"])
+    assert "Configuración" in (await message(bot, menu, LUCIA.id))["text"]
+    for habit in ("hydrate", "move", "posture"):
+        await tap_data(bot, menu, Screen.HABIT, habit)
+        await tap_data(bot, menu, Screen.EVERY, habit)
+        changed = await tap_data(bot, menu, Screen.SET_EVERY, f"{habit}:60")
+        assert changed.answer["text"] == "Guardado." and "Próximo" in changed.text, changed.text
+        await back_home(bot, menu)
+    await tap_data(bot, menu, Screen.HABIT, "stretch")
+    await tap_data(bot, menu, Screen.TIMES, "stretch")
+    await tap_data(bot, menu, Screen.SET_TIME, "stretch:1700:1")
+    await back_home(bot, menu)
+    await tap_data(bot, menu, Screen.QUIET)
+    await tap_data(bot, menu, Screen.QUIET_START)
+    quiet = await tap_data(bot, menu, Screen.SET_QUIET_START, "22")
+    assert "silencio" in quiet.text, quiet.text
+    await back_home(bot, menu)
+    await tap_data(bot, menu, Screen.PAUSE)
+    paused = await tap_data(bot, menu, Screen.PAUSE_FOR, "1d")
+    assert "Pausa" in paused.text or "pausa" in paused.text, paused.text
+    stored = dict(rows(bot, "select habit, rule from schedules where user_id = ?", LUCIA.id))
+    assert stored["hydrate"].startswith("every 1h") and stored["move"].startswith("every 1h")
+    assert stored["posture"].startswith("every 1h") and "17:00" in stored["stretch"]
+    assert rows(bot, "select quiet from users where id = ?", LUCIA.id)[0][0].startswith("22:00")
