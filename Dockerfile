@@ -68,5 +68,11 @@ VOLUME ["/data"]
 # The bot shuts down cleanly on SIGTERM (docker stop) and SIGINT: it stops polling, closes the
 # database (checkpointing the WAL) and exits 0. tini passes the signal on and the exit code back.
 STOPSIGNAL SIGTERM
+# `reminder-bot healthcheck` (no token needed) reads the heartbeat the bot writes every 30 s and
+# the time of its last answered getUpdates from the database; it fails, with one line saying
+# why, when either is too old (REMINDER_BOT_HEALTH_MAX_AGE, ..._POLL_MAX_AGE) or /data is not
+# writable. `docker inspect --format '{{json .State.Health}}' reminder-bot` shows that line.
+HEALTHCHECK --interval=60s --timeout=10s --start-period=30s --retries=3 \
+    CMD ["reminder-bot", "healthcheck"]
 ENTRYPOINT ["/usr/bin/tini", "--", "reminder-bot"]
 CMD ["run"]

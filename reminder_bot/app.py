@@ -23,6 +23,7 @@ from telegram.ext import (
     filters,
 )
 
+from reminder_bot.backup import BackupError, database_lock
 from reminder_bot.clock import Clock, ManualClock, ScaledClock, SystemClock
 from reminder_bot.commands import COMMANDS, bot_commands
 from reminder_bot.config import Config, ConfigError
@@ -34,6 +35,7 @@ from reminder_bot.handlers.context import CONTEXT_TYPES, BotApplication, Service
 from reminder_bot.handlers.fallbacks import group_chat, on_error, plain_text, unknown_command
 from reminder_bot.handlers.language import publish_profile
 from reminder_bot.handlers.location import location_message
+from reminder_bot.health import PollRequest
 from reminder_bot.presets import Preset, builtin_presets_dir, load_presets
 from reminder_bot.sender import Sender
 from reminder_bot.store import Store
@@ -104,7 +106,7 @@ def build_application(
         # PTB's single polling connection for a moment; a second one lets the final
         # getUpdates, which confirms the last offset, go out instead of failing with a
         # pool timeout (seen in about one stop in a hundred timed to land there).
-        .get_updates_connection_pool_size(2)
+        .get_updates_request(PollRequest(connection_pool_size=2))
         # Chats are handled concurrently so one slow reply never holds up every user; each
         # chat's own updates in the order they were sent.
         .concurrent_updates(ChatOrderedProcessor())
@@ -190,9 +192,14 @@ class StartupError(Exception):
 
 
 def run(config: Config) -> None:
-    """Long-poll until SIGINT or SIGTERM, then shut down cleanly."""
+    """Long-poll until SIGINT or SIGTERM, then shut down cleanly. The bot holds the database's
+    lock file for its whole run: a second bot, or a restore, on the same file is refused."""
+    application = build_application(config)
     try:
-        asyncio.run(serve(build_application(config)))
+        with database_lock(config.database):
+            asyncio.run(serve(application))
+    except BackupError as error:
+        raise StartupError(str(error)) from None
     except InvalidToken:
         raise StartupError(
             f"the Bot API server at TELEGRAM_API_URL={config.api_url} rejected the token: "

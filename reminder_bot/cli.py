@@ -1,20 +1,21 @@
-"""``reminder-bot run | emulator | demo``."""
+"""``reminder-bot run | check-config | emulator | demo``."""
 
 from __future__ import annotations
 
 import argparse
-import logging
 import signal
 import sys
 
 from reminder_bot import __version__
 from reminder_bot.config import ConfigError
+from reminder_bot.logs import RedactingFilter, setup_logging
 
 EPILOG = """\
 examples:
   reminder-bot demo                      try the bot in this terminal, no token needed
   reminder-bot demo --speed 120          the same, with the bot's clock 120x faster
   TELEGRAM_BOT_TOKEN=123:ABC reminder-bot run
+  TELEGRAM_BOT_TOKEN=123:ABC reminder-bot check-config   check settings, presets, content
   reminder-bot emulator --port 8081      a local Telegram Bot API for tests
 
 Settings are read from the environment; the README has the full table.
@@ -33,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reminder-bot {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser("run", help="run the bot with long polling until SIGINT/SIGTERM")
+    commands.add_parser(
+        "check-config",
+        help="check the settings, presets and content without starting the bot (exit 0 or 2)",
+    )
     # Its options (--host, --port, limits...) belong to the emulator's own parser:
     # `reminder-bot emulator --help` lists them.
     commands.add_parser(
@@ -59,29 +64,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="SQLite file to keep the demo in (default: a temporary file)",
     )
+    backup = commands.add_parser(
+        "backup", help="copy the database to PATH, consistent even while the bot runs"
+    )
+    backup.add_argument("path", metavar="PATH", help="file (or folder) to write the copy to")
+    backup.add_argument("--force", action="store_true", help="overwrite PATH if it exists")
+    restore = commands.add_parser(
+        "restore", help="replace the database with the backup at PATH (the bot must be stopped)"
+    )
+    restore.add_argument("path", metavar="PATH", help="a file written by reminder-bot backup")
+    commands.add_parser(
+        "healthcheck", help="exit 0 if the running bot is healthy, else 1 with one line why"
+    )
     return parser
 
 
 def stop_requested(signum: int, frame: object) -> None:
     raise SystemExit(0)
-
-
-def setup_logging(level: str) -> None:
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    # httpx logs every request at INFO: one line per getUpdates poll drowns the useful lines.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
-    logging.getLogger("telegram.ext").addFilter(drop_bootstrap_traceback)
-
-
-def drop_bootstrap_traceback(record: logging.LogRecord) -> bool:
-    """PTB logs a failed start-up with a traceback; we report it in one line ourselves."""
-    if "Bootstrap Initialize Application" in record.getMessage():
-        record.exc_info = None
-        record.exc_text = None
-    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,19 +99,35 @@ def main(argv: list[str] | None = None) -> int:
             from reminder_bot import app, config
 
             settings = config.load()
-            setup_logging(settings.log_level)
+            # Before the Application is built: PTB logs the /bot<token> URL at DEBUG.
+            setup_logging(settings.log_level, settings.log_format, secrets=[settings.token])
             app.run(settings)
+        elif args.command == "check-config":
+            from reminder_bot import check_config
+
+            code, text = check_config.main()
+            print(text, file=sys.stdout if code == 0 else sys.stderr)  # noqa: T201
+            return code
         elif args.command == "emulator":
             from reminder_bot import emulator
 
             setup_logging("INFO")
             emulator.main(extra)
+        elif args.command in ("backup", "restore"):
+            from reminder_bot import backup
+
+            return backup.main(args.command, args.path, force=getattr(args, "force", False))
+        elif args.command == "healthcheck":
+            from reminder_bot import health
+
+            return health.main()
         elif args.command == "demo":
             from reminder_bot import demo
 
             return demo.main(speed=args.speed, timezone=args.timezone, database=args.database)
     except ConfigError as error:
-        print(f"reminder-bot: configuration error: {error}", file=sys.stderr)  # noqa: T201
+        shown = RedactingFilter([]).redact(str(error))  # e.g. TELEGRAM_API_URL=.../bot<token>
+        print(f"reminder-bot: configuration error: {shown}", file=sys.stderr)  # noqa: T201
         return 2
     except Exception as error:  # noqa: BLE001 - only StartupError is expected here
         from reminder_bot.app import StartupError

@@ -86,6 +86,24 @@ SETTINGS: tuple[Setting, ...] = (
         "Runs the bot's clock this many times faster than real time (demos and load tests only).",
     ),
     Setting("REMINDER_BOT_LOG_LEVEL", "INFO", "Python log level: DEBUG, INFO, WARNING, ERROR."),
+    Setting(
+        "REMINDER_BOT_LOG_FORMAT",
+        "text",
+        "`text` for human-readable lines, `json` for one JSON object per line (level, logger, "
+        "message, time). Either way the bot token is redacted from every line.",
+    ),
+    Setting(
+        "REMINDER_BOT_HEALTH_MAX_AGE",
+        "120",
+        "`reminder-bot healthcheck` fails when the running bot's heartbeat (written every "
+        "30 s) is older than this many seconds.",
+    ),
+    Setting(
+        "REMINDER_BOT_HEALTH_POLL_MAX_AGE",
+        "300",
+        "`reminder-bot healthcheck` fails when the Bot API last answered the bot's getUpdates "
+        "more than this many seconds ago.",
+    ),
 )
 
 
@@ -104,6 +122,9 @@ class Config:
     clock_speed: float = 1.0
     http_timeout: float = 10.0
     log_level: str = "INFO"
+    log_format: str = "text"
+    health_max_age: float = 120.0
+    health_poll_max_age: float = 300.0
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -254,6 +275,11 @@ def load(env: Mapping[str, str] | None = None, *, require_token: bool = True) ->
             f"REMINDER_BOT_LOG_LEVEL={log_level!r} is not a log level; "
             "use one of DEBUG, INFO, WARNING, ERROR"
         )
+    log_format = (_get(env, "REMINDER_BOT_LOG_FORMAT") or "text").lower()
+    if log_format not in {"text", "json"}:
+        raise ConfigError(
+            f"REMINDER_BOT_LOG_FORMAT={log_format!r} is not a log format; use text or json"
+        )
     return Config(
         token=token,
         api_url=read_api_url(env),
@@ -268,4 +294,9 @@ def load(env: Mapping[str, str] | None = None, *, require_token: bool = True) ->
         clock_speed=_number(env, "REMINDER_BOT_CLOCK_SPEED", minimum=0.001, example="60"),
         http_timeout=_number(env, "REMINDER_BOT_HTTP_TIMEOUT", minimum=0.1, example="10"),
         log_level=log_level,
+        log_format=log_format,
+        health_max_age=_number(env, "REMINDER_BOT_HEALTH_MAX_AGE", minimum=1, example="120"),
+        health_poll_max_age=_number(
+            env, "REMINDER_BOT_HEALTH_POLL_MAX_AGE", minimum=1, example="300"
+        ),
     )

@@ -21,6 +21,7 @@ from reminder_bot import i18n
 from reminder_bot.clock import Clock
 from reminder_bot.content import Content
 from reminder_bot.delivery_rules import resend_is_quiet
+from reminder_bot.health import Heartbeat
 from reminder_bot.nudge_message import nudge_message
 from reminder_bot.sender import NUDGE, SendOptions, StaleError
 from reminder_bot.status import DeliveryStatus
@@ -60,6 +61,7 @@ class Dispatcher:
         self._ticked_at: datetime | None = None
         self._changed = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
+        self.heartbeat = Heartbeat(application, store)
 
     # ----- waking --------------------------------------------------------------------------
 
@@ -70,6 +72,7 @@ class Dispatcher:
             log.info("resending %d nudges left unconfirmed by the last run", len(unsent))
         for delivery in unsent:
             self._spawn(self._send_nudge(delivery))
+        await self.heartbeat.start()
         await self.tick()
 
     def kick(self) -> None:
@@ -104,6 +107,7 @@ class Dispatcher:
             self._wake_at = None
 
     async def stop(self) -> None:
+        self.heartbeat.stop()
         self._cancel_wake()
         tasks = list(self._in_flight)
         for task in tasks:

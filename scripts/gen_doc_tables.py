@@ -1,6 +1,7 @@
 """Rewrite the generated tables in the docs from the code that defines them: the configuration
-table in README.md (reminder_bot.config.SETTINGS) and the delivery statuses in
-docs/architecture.md (reminder_bot.status.DeliveryStatus). Tests check both are current.
+table in README.md and the whole of .env.example (reminder_bot.config.SETTINGS), and the
+delivery statuses in docs/architecture.md (reminder_bot.status.DeliveryStatus). Tests check
+they are current.
 
 Run after adding a setting or a status: python scripts/gen_doc_tables.py
 """
@@ -8,6 +9,7 @@ Run after adding a setting or a status: python scripts/gen_doc_tables.py
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,16 +27,42 @@ def settings_table() -> str:
     return "\n".join(rows)
 
 
+def env_example() -> str:
+    """.env.example: every setting, commented out at its default, for `docker compose`."""
+    lines = [
+        "# reminder-bot settings for compose.yaml (copy to .env and edit). Generated from",
+        "# reminder_bot/config.py SETTINGS by scripts/gen_doc_tables.py: do not edit by hand.",
+        "# The token is a compose secret (TELEGRAM_BOT_TOKEN_FILE), not a variable here.",
+    ]
+    for setting in SETTINGS:
+        lines += [
+            "",
+            *textwrap.wrap(
+                strip_markup(setting.description), 96, initial_indent="# ", subsequent_indent="# "
+            ),
+        ]
+        lines.append(f"# {setting.name}={setting.default or ''}")
+    return "\n".join(lines)
+
+
+def strip_markup(text: str) -> str:
+    return text.replace("`", "")
+
+
 def statuses_table() -> str:
     rows = ["| status | meaning |", "|---|---|"]
     rows += [f"| `{status}` | {status.meaning} |" for status in DeliveryStatus]
     return "\n".join(rows)
 
 
+# The marker name of a target that is the whole file, not a block inside it.
+WHOLE_FILE = "whole-file"
+
 # (file, marker name, what goes between <!-- name:start --> and <!-- name:end -->)
 TABLES: tuple[tuple[Path, str, Callable[[], str]], ...] = (
     (ROOT / "README.md", "settings", settings_table),
     (ROOT / "docs" / "architecture.md", "statuses", statuses_table),
+    (ROOT / ".env.example", WHOLE_FILE, env_example),
 )
 
 
@@ -44,6 +72,8 @@ def block(name: str) -> re.Pattern[str]:
 
 def current(path: Path, name: str) -> str:
     """The table as the file has it now."""
+    if name == WHOLE_FILE:
+        return path.read_text(encoding="utf-8").rstrip("\n") if path.exists() else ""
     found = block(name).search(path.read_text(encoding="utf-8"))
     if found is None:
         raise SystemExit(f"{path} has no <!-- {name}:start --> ... <!-- {name}:end --> block")
@@ -52,6 +82,10 @@ def current(path: Path, name: str) -> str:
 
 def main() -> None:
     for path, name, build in TABLES:
+        if name == WHOLE_FILE:
+            path.write_text(build() + "\n", encoding="utf-8")
+            print(f"updated {path.relative_to(ROOT)}")
+            continue
         current(path, name)
         generated = f"<!-- {name}:start -->\n{build()}\n<!-- {name}:end -->"
         text = block(name).sub(lambda _, new=generated: new, path.read_text(encoding="utf-8"))

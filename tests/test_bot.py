@@ -3,7 +3,6 @@ bot's clock is moved by hand (no real waiting); SQLite is a file on disk."""
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -35,8 +34,11 @@ async def start(bot: BotHarness, user: User = ALICE) -> dict[str, Any]:
 
 
 async def nudges_at(bot: BotHarness, when: datetime, count: int, chat_id: int = ALICE.id):
+    """The nudges sent at ``when``, once the bot has also logged them (not just sent them)."""
     await bot.set_time(when)
-    return await bot.wait_calls("sendMessage", chat_id=chat_id, count=count)
+    calls = await bot.wait_calls("sendMessage", chat_id=chat_id, count=count)
+    await bot.settle()
+    return calls
 
 
 # ----- /start, /help ---------------------------------------------------------------------------
@@ -603,10 +605,7 @@ async def test_every_health_text_is_accepted_by_the_bot_api(bot: BotHarness) -> 
 async def test_blocking_is_noticed_before_the_next_nudge(bot: BotHarness) -> None:
     await start(bot)
     await bot.client.block(ALICE.id)  # Telegram sends my_chat_member "kicked" right away
-    for _ in range(100):
-        if rows(bot, "select active from users") == [(0,)]:
-            break
-        await asyncio.sleep(0.05)
+    await bot.handled()
     assert rows(bot, "select active, inactive_reason from users") == [(0, "blocked")]
     await bot.set_time(MONDAY_0700_UTC + timedelta(hours=2))
     await bot.settle()

@@ -3,7 +3,6 @@ downtime. The bot's clock is moved by hand; every slot is checked in the deliver
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -119,7 +118,7 @@ async def test_short_downtime_catches_up_once_per_habit(bot: BotHarness) -> None
     await bot.start()
     await bot.settle()
     await bot.wait_calls("sendMessage", chat_id=ALICE.id, count=1)
-    await asyncio.sleep(0.3)  # nothing else comes later
+    await bot.handled()  # a positive barrier: all that was due is sent and logged
     assert len(await bot.client.calls(bot.seq, "sendMessage", ALICE.id)) == 1
     assert slots(bot, "posture") == [utc(2026, 11, 23, 9, 0)]
     assert slots(bot, "move") == [] and slots(bot, "hydrate") == []

@@ -3,6 +3,7 @@ to the emulator (a thread of this process), stopped with real signals, as an ope
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -241,7 +242,7 @@ CONFIG_ERRORS: dict[str, tuple[dict[str, str], list[str]]] = {
     "bad-api-url": ({"TELEGRAM_API_URL": "127.0.0.1:8081"}, ["TELEGRAM_API_URL"]),
     "api-url-with-bot-path": (
         {"TELEGRAM_API_URL": "http://127.0.0.1:8081/bot123456:TEST"},
-        ["TELEGRAM_API_URL", "without /bot"],
+        ["TELEGRAM_API_URL", "without /bot", "/bot<redacted>'"],
     ),
     "bad-timezone": ({"REMINDER_BOT_TIMEZONE": "Mars/Olympus"}, ["REMINDER_BOT_TIMEZONE"]),
     "bad-preset-file": (
@@ -416,3 +417,169 @@ def test_sigterm_as_polling_begins_is_a_clean_stop(
     finally:
         bot.kill()
     assert "Traceback" not in bot.stderr and "Error" not in bot.stderr, bot.stderr
+
+
+# ----- logs: the token never appears; JSON lines on request ---------------------------------
+
+SECRET_TOKEN = "987654321:AAF-e2eSecretPart_0123456789abcdefXYZ"
+BOB = User(id=1002, first_name="Bob", language_code="en")
+
+
+def seed_due_nudge(path: Path, user: User, due: float) -> None:
+    """``user`` in the database with one nudge (move) falling due at ``due``."""
+    from reminder_bot.store import Store
+
+    Store(path).close()  # applies the migrations
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "insert into users (id, chat_id, first_name, language, timezone, active, "
+            "created_at, updated_at) values (?, ?, ?, 'en', 'UTC', 1, 0, 0)",
+            (user.id, user.id, user.first_name),
+        )
+        conn.executemany(
+            "insert into schedules (user_id, habit, rule, next_due) values (?, ?, ?, ?)",
+            [
+                (user.id, habit, "at 03:00 daily", due)
+                if habit == "move"
+                else (user.id, habit, "off", None)
+                for habit in ("hydrate", "move", "posture", "stretch")
+            ],
+        )
+
+
+def wait_for_nudge(emulator: EmulatorClient, user: User, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not any("Done" in str(m.get("reply_markup")) for m in emulator.messages(user.id)):
+        assert time.monotonic() < deadline, f"no nudge for {user.first_name} in {timeout}s"
+        time.sleep(0.1)
+
+
+def test_debug_logs_of_a_whole_session_never_show_the_token(
+    emulator: EmulatorClient, bot_env: dict[str, str], start_bot: Any, tmp_path: Path
+) -> None:
+    database = tmp_path / "bot.sqlite3"
+    emulator.register({"id": BOB.id, "first_name": BOB.first_name})
+    seed_due_nudge(database, BOB, time.time() + 3)
+    # Bob's nudge meets a 429, then an answer slower than the bot's timeout, then goes out.
+    emulator.add_fault("429", method="sendMessage", chat_id=BOB.id, count=1, retry_after=1)
+    emulator.add_fault("slow", method="sendMessage", chat_id=BOB.id, count=1, delay=2.0)
+    env = {
+        **bot_env,
+        "TELEGRAM_BOT_TOKEN": SECRET_TOKEN,
+        "REMINDER_BOT_LOG_LEVEL": "DEBUG",
+        "REMINDER_BOT_HTTP_TIMEOUT": "1",
+    }
+    bot = start_bot(env)
+    assert "Hi Ada!" in say(emulator, "/start")["params"]["text"]
+    assert "/schedule" in say(emulator, "/help")["params"]["text"]
+    say(emulator, "/schedule")
+    wait_for_nudge(emulator, BOB)
+    statuses = [c["status"] for c in emulator.calls(0, "sendMessage") if c["chat_id"] == BOB.id]
+    assert 429 in statuses and 200 in statuses, statuses
+    code = bot.stop()
+    out, err = bot.stdout_path.read_text(), bot.stderr
+    assert code == 0, err
+    secret = SECRET_TOKEN.partition(":")[2]
+    for text in (out, err):
+        assert SECRET_TOKEN not in text and secret not in text and "%3A" + secret not in text
+    # The DEBUG output is really there, the token in it redacted.
+    assert "Set Bot API URL: " + emulator.url + "/bot<redacted>" in err, err[:3000]
+    assert "/bot<redacted>/getUpdates" in err
+    assert " DEBUG " in err and "database closed" in err
+    with sqlite3.connect(database) as conn:
+        row = conn.execute("select status, attempts, error from deliveries").fetchone()
+    assert row[:2] == ("sent", 3) and "429" in row[2] and "TimedOut" in row[2], row
+
+
+def test_json_log_lines(emulator: EmulatorClient, bot_env: dict[str, str], start_bot: Any) -> None:
+    env = {**bot_env, "TELEGRAM_BOT_TOKEN": SECRET_TOKEN, "REMINDER_BOT_LOG_FORMAT": "json"}
+    bot = start_bot(env)
+    assert "Hi Ada!" in say(emulator, "/start")["params"]["text"]
+    assert bot.stop() == 0, bot.stderr
+    lines = [json.loads(line) for line in bot.stderr.splitlines()]
+    assert len(lines) >= 2
+    for line in lines:
+        assert {"level", "logger", "message", "time"} <= line.keys(), line
+    assert any("is running as" in line["message"] for line in lines)
+    assert SECRET_TOKEN.partition(":")[2] not in bot.stderr
+
+
+# ----- check-config -----------------------------------------------------------------------
+
+
+def check_config(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        reminder_bot("check-config"),
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=ERROR_TIMEOUT,
+    )
+
+
+def test_check_config_ok_is_one_line(tmp_path: Path) -> None:
+    env = clean_env(
+        TELEGRAM_BOT_TOKEN=SECRET_TOKEN,
+        TELEGRAM_API_URL="http://127.0.0.1:9",  # never called
+        REMINDER_BOT_DATABASE=str(tmp_path / "db" / "bot.sqlite3"),
+    )
+    result = check_config(env, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("reminder-bot: configuration OK"), lines
+    assert "bot 987654321" in lines[0] and "default desk-worker" in lines[0]
+    assert SECRET_TOKEN.partition(":")[2] not in result.stdout
+    assert not (tmp_path / "db").exists(), "check-config created the database folder"
+
+
+def test_check_config_lists_every_problem(tmp_path: Path) -> None:
+    presets = tmp_path / "presets"
+    presets.mkdir()
+    (presets / "mine.toml").write_text(BAD_PRESET, encoding="utf-8")
+    env = clean_env(
+        TELEGRAM_BOT_TOKEN="not-a-token",
+        TELEGRAM_API_URL="http://127.0.0.1:9/bot" + SECRET_TOKEN,
+        REMINDER_BOT_TIMEZONE="Mars/Olympus",
+        REMINDER_BOT_GLOBAL_RATE="fast",
+        REMINDER_BOT_LOG_FORMAT="xml",
+        REMINDER_BOT_PRESETS_DIR=str(presets),
+        REMINDER_BOT_DEFAULT_PRESET="nope",
+        REMINDER_BOT_DATABASE=str(tmp_path / "db" / "bot.sqlite3"),
+    )
+    result = check_config(env, tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert lines[0] == "reminder-bot: configuration has 7 problem(s):", result.stderr
+    named = [
+        "TELEGRAM_BOT_TOKEN",
+        "TELEGRAM_API_URL",
+        "REMINDER_BOT_TIMEZONE",
+        "REMINDER_BOT_GLOBAL_RATE",
+        "REMINDER_BOT_LOG_FORMAT",
+        "mine.toml",
+        "REMINDER_BOT_DEFAULT_PRESET",
+    ]
+    for name in named:
+        assert sum(name in line for line in lines[1:]) >= 1, (name, result.stderr)
+    assert SECRET_TOKEN.partition(":")[2] not in result.stderr
+    assert not (tmp_path / "db").exists()
+
+
+def test_check_config_goes_on_after_an_unreadable_token_file(tmp_path: Path) -> None:
+    from reminder_bot.check_config import check
+
+    report = check(
+        {
+            "TELEGRAM_BOT_TOKEN_FILE": str(tmp_path / "missing"),
+            "REMINDER_BOT_PRESETS_DIR": str(tmp_path / "no-such-folder"),
+            "REMINDER_BOT_DATABASE": str(tmp_path / "bot.sqlite3"),
+        }
+    )
+    assert [problem.split("=")[0] for problem in report.problems] == [
+        "TELEGRAM_BOT_TOKEN_FILE",
+        "REMINDER_BOT_PRESETS_DIR",
+    ], report.problems
+    assert "desk-worker" in report.presets

@@ -19,6 +19,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from sqlite_utils import Database
 
+from reminder_bot import health
 from reminder_bot.store import language
 from reminder_bot.store.claims import Claim
 from reminder_bot.store.records import ActionOutcome, ActionResult, Delivery, ScheduleRow, User
@@ -119,3 +120,5 @@ class Store:
     mark_sending = _on_writer(Sql.mark_sending)
     mark_sent = _on_writer(Sql.mark_sent)
     record_action = _on_writer(Sql.record_action)
+    # health (reminder-bot healthcheck)
+    record_health = _on_writer(health.record)

@@ -83,3 +83,11 @@ def _chosen_language(db: Database) -> None:
         end
         """
     )
+
+
+@migrations(name="003_health")
+def _health(db: Database) -> None:
+    """``health``: when the running bot last showed it was alive, one row per signal (UTC epoch
+    seconds): ``heartbeat`` (its event loop and JobQueue run) and ``polled`` (the last getUpdates
+    the Bot API answered). ``reminder-bot healthcheck`` reads them from another process."""
+    db.table("health").create({"name": str, "at": int}, pk="name", not_null={"at"})
