@@ -1,4 +1,4 @@
-"""reminder-bot: small daily nudges that help prevent back pain, delivered over Telegram."""
+"""reminder-bot: daily nudges to move, stretch, drink water and check posture, over Telegram."""
 
 __version__ = "0.1.0"
 
