@@ -18,6 +18,8 @@ from reminder_bot.emulator import AsyncEmulatorClient, EmulatorClient, User
 pytest_plugins = ["reminder_bot.emulator.testing"]
 
 TOKEN = "123456:TEST"
+# Obviously fake, with a secret part long enough that the log filter redacts it on its own.
+FAKE_TOKEN = "123456:TEST-fake-secret-part"
 ALICE = User(id=1001, first_name="Alice", language_code="en")
 BOB = User(id=1002, first_name="Bob", language_code="en")
 # A Monday morning in winter: Europe/Berlin is UTC+1.

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 import httpx
 import pytest
+from conftest import FAKE_TOKEN
 
 from reminder_bot import config
 from reminder_bot.emulator import EmulatorClient, User
@@ -421,7 +422,7 @@ def test_sigterm_as_polling_begins_is_a_clean_stop(
 
 # ----- logs: the token never appears; JSON lines on request ---------------------------------
 
-SECRET_TOKEN = "987654321:AAF-e2eSecretPart_0123456789abcdefXYZ"
+SECRET_TOKEN = FAKE_TOKEN
 BOB = User(id=1002, first_name="Bob", language_code="en")
 
 
@@ -529,7 +530,7 @@ def test_check_config_ok_is_one_line(tmp_path: Path) -> None:
     assert result.stderr == ""
     lines = result.stdout.splitlines()
     assert len(lines) == 1 and lines[0].startswith("reminder-bot: configuration OK"), lines
-    assert "bot 987654321" in lines[0] and "default desk-worker" in lines[0]
+    assert "bot 123456" in lines[0] and "default desk-worker" in lines[0]
     assert SECRET_TOKEN.partition(":")[2] not in result.stdout
     assert not (tmp_path / "db").exists(), "check-config created the database folder"
 

@@ -10,11 +10,12 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from conftest import FAKE_TOKEN
 
 from reminder_bot import config
 from reminder_bot.logs import REDACTED, RedactingFilter, json_formatter, secret_forms
 
-TOKEN = "123456789:AAH-secret_PART-0123456789abcdef"
+TOKEN = FAKE_TOKEN
 SECRET = TOKEN.partition(":")[2]
 
 
