@@ -35,7 +35,7 @@ from reminder_bot.handlers.context import CONTEXT_TYPES, BotApplication, Service
 from reminder_bot.handlers.fallbacks import group_chat, on_error, plain_text, unknown_command
 from reminder_bot.handlers.language import publish_profile
 from reminder_bot.handlers.location import location_message
-from reminder_bot.health import PollRequest
+from reminder_bot.health import Heartbeat, PollRequest
 from reminder_bot.presets import Preset, builtin_presets_dir, load_presets
 from reminder_bot.sender import Sender
 from reminder_bot.store import Store
@@ -88,9 +88,15 @@ def build_application(
     files = data or load_data_files(config)
     bot_clock = clock or make_clock(config)
     sender = Sender(global_rate=config.global_rate, chat_rate=config.chat_rate, clock=bot_clock)
+    # A stop right after polling began can leave the cancelled first getUpdates holding PTB's
+    # single polling connection for a moment; a second one lets the final getUpdates, which
+    # confirms the last offset, go out instead of failing with a pool timeout (seen in about
+    # one stop in a hundred timed to land there).
+    polling = PollRequest(connection_pool_size=2)
 
     async def post_init(application: BotApplication) -> None:
-        await start_services(application, open_services(application, config, files, bot_clock))
+        services = open_services(application, config, files, bot_clock, polling)
+        await start_services(application, services)
 
     application = (
         ApplicationBuilder()
@@ -102,11 +108,7 @@ def build_application(
         .connect_timeout(config.http_timeout)
         .read_timeout(config.http_timeout)
         .write_timeout(config.http_timeout)
-        # A stop right after polling began can leave the cancelled first getUpdates holding
-        # PTB's single polling connection for a moment; a second one lets the final
-        # getUpdates, which confirms the last offset, go out instead of failing with a
-        # pool timeout (seen in about one stop in a hundred timed to land there).
-        .get_updates_request(PollRequest(connection_pool_size=2))
+        .get_updates_request(polling)
         # Chats are handled concurrently so one slow reply never holds up every user; each
         # chat's own updates in the order they were sent.
         .concurrent_updates(ChatOrderedProcessor())
@@ -120,7 +122,11 @@ def build_application(
 
 
 def open_services(
-    application: BotApplication, config: Config, data: DataFiles, clock: Clock
+    application: BotApplication,
+    config: Config,
+    data: DataFiles,
+    clock: Clock,
+    polling: PollRequest,
 ) -> Services:
     """Open the database and set up the dispatcher: what the handlers need, in one place."""
     nudge_ids = {habit: [n.id for n in nudges] for habit, nudges in data.content.nudges.items()}
@@ -143,6 +149,7 @@ def open_services(
         presets=data.presets,
         clock=clock,
         dispatcher=dispatcher,
+        heartbeat=Heartbeat(application, store, polling),
     )
 
 
@@ -153,6 +160,7 @@ async def start_services(application: BotApplication, services: Services) -> Non
     if isinstance(services.clock, ManualClock):
         services.clock.subscribe(services.dispatcher.kick)
     await services.dispatcher.start()
+    await services.heartbeat.start()
     users = await services.store.user_count()
     log.info("reminder-bot is running as @%s with %d users", application.bot.bot.username, users)
 
@@ -161,6 +169,7 @@ async def stop_services(application: BotApplication) -> None:
     """post_stop: no new sends once polling has stopped."""
     services = application.bot_data.services
     if services is not None:
+        services.heartbeat.stop()
         await services.dispatcher.stop()
 
 

@@ -21,7 +21,6 @@ from reminder_bot import i18n
 from reminder_bot.clock import Clock
 from reminder_bot.content import Content
 from reminder_bot.delivery_rules import resend_is_quiet
-from reminder_bot.health import Heartbeat
 from reminder_bot.nudge_message import nudge_message
 from reminder_bot.sender import NUDGE, SendOptions, StaleError
 from reminder_bot.status import DeliveryStatus
@@ -61,7 +60,6 @@ class Dispatcher:
         self._ticked_at: datetime | None = None
         self._changed = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
-        self.heartbeat = Heartbeat(application, store)
 
     # ----- waking --------------------------------------------------------------------------
 
@@ -72,7 +70,6 @@ class Dispatcher:
             log.info("resending %d nudges left unconfirmed by the last run", len(unsent))
         for delivery in unsent:
             self._spawn(self._send_nudge(delivery))
-        await self.heartbeat.start()
         await self.tick()
 
     def kick(self) -> None:
@@ -107,7 +104,6 @@ class Dispatcher:
             self._wake_at = None
 
     async def stop(self) -> None:
-        self.heartbeat.stop()
         self._cancel_wake()
         tasks = list(self._in_flight)
         for task in tasks:

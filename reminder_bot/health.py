@@ -47,21 +47,15 @@ class PollRequest(HTTPXRequest):
         return code, payload
 
 
-def last_poll_ok(bot: Any) -> float | None:
-    """When ``bot``'s getUpdates was last answered, if it polls through a ``PollRequest``."""
-    requests = getattr(bot, "_request", ())
-    polling = requests[0] if requests else None
-    return polling.last_ok if isinstance(polling, PollRequest) else None
-
-
 class Heartbeat:
     """A JobQueue job in the bot's own event loop writes ``heartbeat`` (and the time of the
-    last getUpdates the Bot API answered, which the sender notes in memory) every 30 s: if the
+    last getUpdates the Bot API answered, which ``PollRequest`` notes) every 30 s: if the
     loop, the JobQueue or the database writer is stuck, the heartbeat goes stale."""
 
-    def __init__(self, application: Any, store: Store) -> None:
+    def __init__(self, application: Any, store: Store, polling: PollRequest) -> None:
         self.application = application
         self.store = store
+        self.polling = polling
         self._job: Any = None
 
     async def start(self) -> None:
@@ -79,9 +73,8 @@ class Heartbeat:
 
     async def _beat(self, context: Any = None) -> None:
         values = {"heartbeat": int(time.time())}
-        polled = last_poll_ok(self.application.bot)
-        if polled is not None:
-            values["polled"] = int(polled)
+        if self.polling.last_ok is not None:
+            values["polled"] = int(self.polling.last_ok)
         await self.store.record_health(values)
 
     def stop(self) -> None:

@@ -111,7 +111,7 @@ def test_a_database_without_health_records_is_unhealthy(tmp_path: Path) -> None:
 
 async def test_the_heartbeat_records_the_last_answered_get_updates(bot: BotHarness) -> None:
     await bot.send("/start", ALICE)
-    heartbeat = bot.services.dispatcher.heartbeat
+    heartbeat = bot.services.heartbeat
     assert heartbeat._job is not None, "the heartbeat is a repeating JobQueue job"
     assert heartbeat._job.job.trigger.interval.total_seconds() == health.HEARTBEAT_SECONDS
     before = time.time()

@@ -11,6 +11,7 @@ from reminder_bot.clock import Clock
 from reminder_bot.config import Config
 from reminder_bot.content import Content
 from reminder_bot.dispatcher import Dispatcher
+from reminder_bot.health import Heartbeat
 from reminder_bot.presets import Preset
 from reminder_bot.store import Store, User
 
@@ -25,6 +26,7 @@ class Services:
     presets: dict[str, Preset]
     clock: Clock
     dispatcher: Dispatcher
+    heartbeat: Heartbeat
 
 
 class BotData:
