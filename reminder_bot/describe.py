@@ -24,6 +24,11 @@ def day_name(day: int) -> str:
     return str(get_day_names("wide", context="format", locale=babel_locale())[day])
 
 
+def short_day_name(day: int) -> str:
+    """``Mon`` / ``lun``: a weekday on a button, in the current language (0 = Monday)."""
+    return str(get_day_names("abbreviated", context="stand-alone", locale=babel_locale())[day])
+
+
 def _join(items: list[str]) -> str:
     """A, B and C, with the language's own commas and conjunction."""
     return format_list(items, locale=babel_locale())

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from rule_strategies import rules
 
 from reminder_bot import i18n
-from reminder_bot.describe import DAY_NAMES, describe_days, describe_rule
+from reminder_bot.describe import DAY_NAMES, describe_days, describe_rule, short_day_name
 from reminder_bot.schedule import ALL_DAYS, WEEKDAYS, WEEKENDS, At, Every, Off, Rule
 from reminder_bot.when_text import format_when
 
@@ -102,3 +102,12 @@ NOW = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 def test_when_text_uses_the_language_dates(language: str, later: timedelta, text: str) -> None:
     with i18n.language(language):
         assert format_when(NOW + later, BERLIN, NOW) == text
+
+
+@pytest.mark.parametrize(
+    ("language", "names"),
+    [("en", ["Mon", "Sat", "Sun"]), ("es", ["lun", "sáb", "dom"])],
+)
+def test_short_day_names_come_from_babel(language: str, names: list[str]) -> None:
+    with i18n.language(language):
+        assert [short_day_name(day) for day in (0, 5, 6)] == names

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from reminder_bot import i18n
 from reminder_bot.callbacks import Screen, Settings, encode
-from reminder_bot.describe import describe_rule
+from reminder_bot.describe import describe_rule, short_day_name
 from reminder_bot.handlers.common import habit_label
 from reminder_bot.handlers.schedule_settings import COMMON_ZONES, preset_text
 from reminder_bot.handlers.settings_apply import (
@@ -31,7 +31,6 @@ from reminder_bot.settings_ops import COMMON_TIMES, INTERVAL_CHOICES, PAUSE_CHOI
 Keyboard = list[list[InlineKeyboardButton]]
 View = tuple[str, Keyboard]
 
-SHORT_DAY_NAMES = (N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"), N_("Fri"), N_("Sat"), N_("Sun"))
 DAY_SETS = (
     (N_("Every day"), "daily", ALL_DAYS),
     (N_("Weekdays"), "weekdays", WEEKDAYS),
@@ -162,7 +161,7 @@ def days_screen(state: SettingsState, habit: str) -> View:
     ]
     days = [
         button(
-            ("✅ " if day in rule.days else "▫️ ") + _(SHORT_DAY_NAMES[day]),
+            ("✅ " if day in rule.days else "▫️ ") + short_day_name(day),
             Screen.SET_DAY,
             f"{habit}:{day}:{0 if day in rule.days else 1}",
         )

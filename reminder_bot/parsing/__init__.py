@@ -58,17 +58,3 @@ __all__ = [
     "parse_timezone",
     "zone_from_name",
 ]
-
-
-# --- TEMPORARY re-exports until store/handlers import the new modules ---------------------------
-# store.py and handlers.py still reach these through reminder_bot.parsing; the lead deletes this
-# block once they import from reminder_bot.rule_text and reminder_bot.describe instead.
-from reminder_bot.describe import DAY_NAMES as DAY_NAMES  # noqa: E402
-from reminder_bot.describe import describe_days as describe_days  # noqa: E402
-from reminder_bot.describe import describe_rule as describe_rule  # noqa: E402
-from reminder_bot.rule_text import DAY_ABBREVIATIONS as DAY_ABBREVIATIONS  # noqa: E402
-from reminder_bot.rule_text import format_days as format_days  # noqa: E402
-from reminder_bot.rule_text import format_interval as format_interval  # noqa: E402
-from reminder_bot.rule_text import format_quiet as format_quiet  # noqa: E402
-from reminder_bot.rule_text import format_rule as format_rule  # noqa: E402
-from reminder_bot.rule_text import format_time as format_time  # noqa: E402
