@@ -42,7 +42,7 @@ def check_settings(env: Mapping[str, str], report: Report) -> None:
             return
         except ConfigError as error:
             report.problems.append(str(error))
-            name = _setting_named(str(error))
+            name = error.setting or _setting_named(str(error))
             if name is None:
                 return
             if name.startswith("TELEGRAM_BOT_TOKEN"):

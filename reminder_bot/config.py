@@ -10,101 +10,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-DEFAULT_API_URL = "https://api.telegram.org"
-DEFAULT_DATABASE = "data/reminder-bot.sqlite3"
+from reminder_bot.settings_table import DEFAULT_API_URL, DEFAULT_DATABASE, SETTINGS, Setting
+
+__all__ = ["DEFAULT_API_URL", "DEFAULT_DATABASE", "SETTINGS", "Config", "ConfigError", "Setting"]
+
 TOKEN_PATTERN = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{1,100}$")
 
 
 class ConfigError(Exception):
-    """A setting, preset or content file is wrong; the message says which and how to fix it."""
+    """A setting, preset or content file is wrong; the message says which and how to fix it.
+    ``setting`` names the variable to drop for the rest to read (check-config), when known."""
 
-
-@dataclass(frozen=True)
-class Setting:
-    name: str
-    default: str | None
-    description: str
-
-
-# The README's configuration table is generated from this list (scripts/gen_doc_tables.py),
-# so the documentation cannot drift from what the code reads.
-SETTINGS: tuple[Setting, ...] = (
-    Setting(
-        "TELEGRAM_BOT_TOKEN",
-        None,
-        "Bot token from @BotFather. Required unless `TELEGRAM_BOT_TOKEN_FILE` is set.",
-    ),
-    Setting(
-        "TELEGRAM_BOT_TOKEN_FILE",
-        None,
-        "Path of a file holding the token (container "
-        "secrets). Used when `TELEGRAM_BOT_TOKEN` is unset.",
-    ),
-    Setting(
-        "TELEGRAM_API_URL",
-        DEFAULT_API_URL,
-        "Root of the Bot API server. The bot calls "
-        "`{TELEGRAM_API_URL}/bot{token}/{method}`; point it at a local Bot API server or at "
-        "the emulator (`reminder-bot emulator`).",
-    ),
-    Setting("REMINDER_BOT_DATABASE", DEFAULT_DATABASE, "SQLite file; its folder is created."),
-    Setting(
-        "REMINDER_BOT_TIMEZONE", "UTC", "IANA time zone new users get until they pick theirs."
-    ),
-    Setting("REMINDER_BOT_DEFAULT_PRESET", "desk-worker", "Preset that `/start` activates."),
-    Setting(
-        "REMINDER_BOT_PRESETS_DIR",
-        None,
-        "Extra folder of preset `*.toml` files, added to the "
-        "built-in `schedules/`; a file with the same name replaces the built-in one.",
-    ),
-    Setting(
-        "REMINDER_BOT_CATCH_UP_MINUTES",
-        "30",
-        "After downtime, a missed nudge is still sent "
-        "if its slot is younger than this; older ones are logged as missed.",
-    ),
-    Setting(
-        "REMINDER_BOT_STALE_MINUTES",
-        "30",
-        "A queued nudge older than this is dropped and "
-        "logged as stale instead of being delivered late.",
-    ),
-    Setting("REMINDER_BOT_GLOBAL_RATE", "30", "Messages per second the bot sends in total."),
-    Setting(
-        "REMINDER_BOT_CHAT_RATE", "1", "Messages per second the bot sends to one private chat."
-    ),
-    Setting(
-        "REMINDER_BOT_HTTP_TIMEOUT",
-        "10",
-        "Seconds to wait for the Bot API server to connect or answer before a call counts as "
-        "timed out (and is retried).",
-    ),
-    Setting(
-        "REMINDER_BOT_CLOCK_SPEED",
-        "1",
-        "Runs the bot's clock this many times faster than real time (demos and load tests only).",
-    ),
-    Setting("REMINDER_BOT_LOG_LEVEL", "INFO", "Python log level: DEBUG, INFO, WARNING, ERROR."),
-    Setting(
-        "REMINDER_BOT_LOG_FORMAT",
-        "text",
-        "`text` for human-readable lines, `json` for one JSON object per line (level, logger, "
-        "message, time). Either way the bot token is redacted from every line.",
-    ),
-    Setting(
-        "REMINDER_BOT_HEALTH_MAX_AGE",
-        "120",
-        "`reminder-bot healthcheck` fails when the running bot's heartbeat (written every "
-        "30 s) is older than this many seconds.",
-    ),
-    Setting(
-        "REMINDER_BOT_HEALTH_POLL_MAX_AGE",
-        "300",
-        "`reminder-bot healthcheck` fails when the Bot API last answered the bot's getUpdates "
-        "more than this many seconds ago.",
-    ),
-)
+    def __init__(self, message: str, *, setting: str | None = None) -> None:
+        super().__init__(message)
+        self.setting = setting
 
 
 @dataclass(frozen=True)
@@ -125,6 +44,13 @@ class Config:
     log_format: str = "text"
     health_max_age: float = 120.0
     health_poll_max_age: float = 300.0
+    webhook_url: str | None = None
+    webhook_listen: tuple[str, int] = ("0.0.0.0", 8443)
+    webhook_secret: str | None = None
+    # None: everyone may use the bot; otherwise only these ids (and the admins).
+    allowed_users: frozenset[int] | None = None
+    admins: frozenset[int] = frozenset()
+    metrics_port: int | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -134,6 +60,11 @@ class Config:
     @property
     def base_file_url(self) -> str:
         return f"{self.api_url}/file/bot"
+
+    def may_use(self, user_id: int) -> bool:
+        """Whether REMINDER_BOT_ALLOWED_USERS (or REMINDER_BOT_ADMINS) lets this user in."""
+        allowed = self.allowed_users
+        return allowed is None or user_id in allowed or user_id in self.admins
 
 
 def _get(env: Mapping[str, str], name: str) -> str | None:
@@ -257,6 +188,85 @@ def read_database(env: Mapping[str, str]) -> Path:
     return database
 
 
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+def read_webhook(env: Mapping[str, str]) -> tuple[str | None, tuple[str, int], str | None]:
+    """Webhook URL, listen address and secret; the secret is required once a URL is set."""
+    url = _get(env, "REMINDER_BOT_WEBHOOK_URL")
+    if url is not None and not re.match(r"^https?://[^/\s]+(/[^\s]*)?$", url):
+        raise ConfigError(
+            f"REMINDER_BOT_WEBHOOK_URL={url!r} is not an http(s) URL; set it to the public "
+            "address Telegram posts to, e.g. REMINDER_BOT_WEBHOOK_URL=https://bot.example.org/tg"
+        )
+    listen = _get(env, "REMINDER_BOT_WEBHOOK_LISTEN") or _default("REMINDER_BOT_WEBHOOK_LISTEN")
+    host, _, port = listen.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise ConfigError(
+            f"REMINDER_BOT_WEBHOOK_LISTEN={listen!r} is not host:port; "
+            "set it like REMINDER_BOT_WEBHOOK_LISTEN=0.0.0.0:8443"
+        )
+    secret = _secret(env)
+    if url is not None and secret is None:
+        raise ConfigError(
+            "REMINDER_BOT_WEBHOOK_URL is set but REMINDER_BOT_WEBHOOK_SECRET is not: webhook "
+            "mode needs a secret so only Telegram can post updates; set "
+            "REMINDER_BOT_WEBHOOK_SECRET (or REMINDER_BOT_WEBHOOK_SECRET_FILE) to 1-256 "
+            "letters, digits, '_' or '-', e.g. the output of: openssl rand -hex 32",
+            setting="REMINDER_BOT_WEBHOOK_URL",
+        )
+    return url, (host.strip("[]"), int(port)), secret
+
+
+def _secret(env: Mapping[str, str]) -> str | None:
+    secret = _get(env, "REMINDER_BOT_WEBHOOK_SECRET")
+    source = "REMINDER_BOT_WEBHOOK_SECRET"
+    secret_file = _get(env, "REMINDER_BOT_WEBHOOK_SECRET_FILE")
+    if secret is None and secret_file is not None:
+        source = "REMINDER_BOT_WEBHOOK_SECRET_FILE"
+        try:
+            secret = Path(secret_file).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ConfigError(
+                f"REMINDER_BOT_WEBHOOK_SECRET_FILE={secret_file!r} cannot be read "
+                f"({error.strerror}); point it at a readable file that holds only the secret"
+            ) from None
+    if secret is not None and not SECRET_PATTERN.match(secret):
+        raise ConfigError(
+            f"{source} must be 1-256 characters, each a letter, digit, '_' or '-' (Telegram's "
+            "rule for secret_token), e.g. the output of: openssl rand -hex 32"
+        )
+    return secret
+
+
+def read_user_ids(env: Mapping[str, str], name: str) -> frozenset[int] | None:
+    """A list of Telegram user ids, comma- or space-separated; None when unset."""
+    raw = _get(env, name)
+    if raw is None:
+        return None
+    ids: set[int] = set()
+    for item in re.split(r"[\s,;]+", raw):
+        if not item:
+            continue
+        if not re.fullmatch(r"\d{1,20}", item):
+            raise ConfigError(
+                f"{name}: {item!r} is not a Telegram user id (a number such as 123456789; the "
+                "bot's reply to a user it refuses tells them theirs); "
+                f"list ids separated by commas, e.g. {name}=123456789,987654321"
+            )
+        ids.add(int(item))
+    return frozenset(ids)
+
+
+def read_port(env: Mapping[str, str], name: str) -> int | None:
+    raw = _get(env, name)
+    if raw is None:
+        return None
+    if not raw.isdigit() or not 0 < int(raw) < 65536:
+        raise ConfigError(f"{name}={raw!r} is not a port (1-65535); set it like {name}=9090")
+    return int(raw)
+
+
 def load(env: Mapping[str, str] | None = None, *, require_token: bool = True) -> Config:
     """Read and check every setting; raise ConfigError naming the first bad variable."""
     env = os.environ if env is None else env
@@ -275,6 +285,7 @@ def load(env: Mapping[str, str] | None = None, *, require_token: bool = True) ->
             f"REMINDER_BOT_LOG_LEVEL={log_level!r} is not a log level; "
             "use one of DEBUG, INFO, WARNING, ERROR"
         )
+    webhook_url, webhook_listen, webhook_secret = read_webhook(env)
     log_format = (_get(env, "REMINDER_BOT_LOG_FORMAT") or "text").lower()
     if log_format not in {"text", "json"}:
         raise ConfigError(
@@ -299,4 +310,10 @@ def load(env: Mapping[str, str] | None = None, *, require_token: bool = True) ->
         health_poll_max_age=_number(
             env, "REMINDER_BOT_HEALTH_POLL_MAX_AGE", minimum=1, example="300"
         ),
+        webhook_url=webhook_url,
+        webhook_listen=webhook_listen,
+        webhook_secret=webhook_secret,
+        allowed_users=read_user_ids(env, "REMINDER_BOT_ALLOWED_USERS"),
+        admins=read_user_ids(env, "REMINDER_BOT_ADMINS") or frozenset(),
+        metrics_port=read_port(env, "REMINDER_BOT_METRICS_PORT"),
     )
