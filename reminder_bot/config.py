@@ -255,6 +255,11 @@ def read_user_ids(env: Mapping[str, str], name: str) -> frozenset[int] | None:
                 f"list ids separated by commas, e.g. {name}=123456789,987654321"
             )
         ids.add(int(item))
+    if not ids:
+        raise ConfigError(
+            f"{name}={raw!r} lists no user id; list ids separated by commas, "
+            f"e.g. {name}=123456789,987654321, or leave it unset"
+        )
     return frozenset(ids)
 
 

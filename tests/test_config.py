@@ -92,6 +92,54 @@ def test_token_from_file(tmp_path: Path) -> None:
             {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_PRESETS_DIR": "/nonexistent"},
             ["REMINDER_BOT_PRESETS_DIR", "folder"],
         ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_WEBHOOK_URL": "bot.example.org/hook"},
+            ["REMINDER_BOT_WEBHOOK_URL", "https://bot.example.org/tg"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_WEBHOOK_URL": "https://b.example/h"},
+            ["REMINDER_BOT_WEBHOOK_SECRET", "openssl rand -hex 32"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_WEBHOOK_SECRET": "has space"},
+            ["REMINDER_BOT_WEBHOOK_SECRET", "1-256"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_WEBHOOK_SECRET": "x" * 257},
+            ["REMINDER_BOT_WEBHOOK_SECRET", "1-256"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_WEBHOOK_SECRET_FILE": "/nonexistent"},
+            ["REMINDER_BOT_WEBHOOK_SECRET_FILE", "readable"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_WEBHOOK_LISTEN": "8443"},
+            ["REMINDER_BOT_WEBHOOK_LISTEN", "0.0.0.0:8443"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_WEBHOOK_LISTEN": "0.0.0.0:70000"},
+            ["REMINDER_BOT_WEBHOOK_LISTEN"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_ALLOWED_USERS": "12345,@alice"},
+            ["REMINDER_BOT_ALLOWED_USERS", "'@alice'", "123456789,987654321"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_ALLOWED_USERS": " , "},
+            ["REMINDER_BOT_ALLOWED_USERS", "lists no user id"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_ADMINS": "-5"},
+            ["REMINDER_BOT_ADMINS", "'-5'"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_METRICS_PORT": "http"},
+            ["REMINDER_BOT_METRICS_PORT", "1-65535"],
+        ),
+        (
+            {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_METRICS_PORT": "0"},
+            ["REMINDER_BOT_METRICS_PORT", "=9090"],
+        ),
     ],
 )
 def test_bad_settings_name_the_variable(env: dict[str, str], names: list[str]) -> None:
@@ -99,6 +147,51 @@ def test_bad_settings_name_the_variable(env: dict[str, str], names: list[str]) -
         load(env)
     for name in names:
         assert name in str(raised.value)
+
+
+def test_webhook_settings(tmp_path: Path) -> None:
+    secret = tmp_path / "secret"
+    secret.write_text("s3cret_-X\n")
+    config = load(
+        {
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "REMINDER_BOT_WEBHOOK_URL": "https://bot.example.org/telegram",
+            "REMINDER_BOT_WEBHOOK_LISTEN": "[::1]:8080",
+            "REMINDER_BOT_WEBHOOK_SECRET_FILE": str(secret),
+        }
+    )
+    assert config.webhook_url == "https://bot.example.org/telegram"
+    assert config.webhook_listen == ("::1", 8080)
+    assert config.webhook_secret == "s3cret_-X"
+    polling = load({"TELEGRAM_BOT_TOKEN": TOKEN})
+    assert (polling.webhook_url, polling.webhook_listen) == (None, ("0.0.0.0", 8443))
+
+
+@pytest.mark.parametrize(
+    ("allowed", "admins", "user", "may_use"),
+    [
+        (None, None, 42, True),
+        ("1, 2;3", None, 2, True),
+        ("1 2 3", None, 4, False),
+        ("1", "4", 4, True),
+        ("", "4", 5, True),
+    ],
+)
+def test_who_may_use_the_bot(
+    allowed: str | None, admins: str | None, user: int, may_use: bool
+) -> None:
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN}
+    if allowed is not None:
+        env["REMINDER_BOT_ALLOWED_USERS"] = allowed
+    if admins is not None:
+        env["REMINDER_BOT_ADMINS"] = admins
+    assert load(env).may_use(user) is may_use
+
+
+def test_metrics_port() -> None:
+    assert load({"TELEGRAM_BOT_TOKEN": TOKEN}).metrics_port is None
+    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "REMINDER_BOT_METRICS_PORT": "9090"}
+    assert load(env).metrics_port == 9090
 
 
 def test_database_that_is_a_folder(tmp_path: Path) -> None:
