@@ -24,6 +24,17 @@ RUN python3 -m venv /opt/reminder-bot \
     && /opt/reminder-bot/bin/reminder-bot --version \
     && /opt/reminder-bot/bin/pip uninstall --yes pip setuptools \
     && rm -rf /opt/reminder-bot/bin/[Aa]ctivate* /opt/reminder-bot/bin/pip*
+# Babel ships CLDR data for ~1,150 locales (36 MB); the bot only ever loads the languages it
+# speaks (i18n.LANGUAGES, each with its regional variants) and `root`. The rest goes, and each
+# kept language is then loaded once, so a pruned file that is still needed fails the build.
+RUN /opt/reminder-bot/bin/python -c "import babel, pathlib; \
+from reminder_bot.i18n import LANGUAGES; \
+data = pathlib.Path(babel.__file__).parent / 'locale-data'; \
+[f.unlink() for f in data.glob('*.dat') if f.stem != 'root' and f.stem.split('_')[0] not in LANGUAGES]" \
+    && /opt/reminder-bot/bin/python -c "import datetime; from babel.dates import format_datetime; \
+from reminder_bot import i18n; \
+[print(lang, i18n.language_name(lang), format_datetime(datetime.datetime(2026, 3, 2, 9), \
+ locale=i18n._babel_locale(lang))) for lang in i18n.LANGUAGES]"
 
 # ---- rootfs: the base, trimmed, with tini and the unprivileged user -----------------------------
 FROM ${BASE_IMAGE} AS rootfs
