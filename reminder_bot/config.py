@@ -51,6 +51,8 @@ class Config:
     allowed_users: frozenset[int] | None = None
     admins: frozenset[int] = frozenset()
     metrics_port: int | None = None
+    retention_days: float = 90.0
+    user_rate: float = 20.0
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -321,4 +323,6 @@ def load(env: Mapping[str, str] | None = None, *, require_token: bool = True) ->
         allowed_users=read_user_ids(env, "REMINDER_BOT_ALLOWED_USERS"),
         admins=read_user_ids(env, "REMINDER_BOT_ADMINS") or frozenset(),
         metrics_port=read_port(env, "REMINDER_BOT_METRICS_PORT"),
+        retention_days=_number(env, "REMINDER_BOT_RETENTION_DAYS", minimum=7, example="90"),
+        user_rate=_number(env, "REMINDER_BOT_USER_RATE", minimum=1, example="20"),
     )

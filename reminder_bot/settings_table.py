@@ -127,6 +127,18 @@ SETTINGS: tuple[Setting, ...] = (
         "server.",
     ),
     Setting(
+        "REMINDER_BOT_RETENTION_DAYS",
+        "90",
+        "Days the delivery log keeps each nudge's own row; older rows are rolled up once a day "
+        "into daily counts per user and habit, which statistics keep using.",
+    ),
+    Setting(
+        "REMINDER_BOT_USER_RATE",
+        "20",
+        "Commands and button presses one user may send per minute; past it the bot says once "
+        "to slow down and ignores them until the minute has passed. Nudges are unaffected.",
+    ),
+    Setting(
         "REMINDER_BOT_HEALTH_MAX_AGE",
         "120",
         "`reminder-bot healthcheck` fails when the running bot's heartbeat (written every "
