@@ -16,7 +16,9 @@ from datetime import date
 import matplotlib
 
 matplotlib.use("Agg")
-from matplotlib.figure import Figure  # noqa: E402  (after the backend is chosen)
+from matplotlib.axes import Axes  # noqa: E402  (after the backend is chosen)
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from reminder_bot.progress import DayTally  # noqa: E402
 
@@ -72,10 +74,7 @@ def render(
     return out.getvalue()
 
 
-def _draw_panel(ax: object, panel: HabitPanel, legend: tuple[str, str]) -> None:
-    from matplotlib.axes import Axes
-
-    assert isinstance(ax, Axes)
+def _draw_panel(ax: Axes, panel: HabitPanel, legend: tuple[str, str]) -> None:
     positions = range(len(panel.days))
     colour = HABIT_COLOURS.get(panel.habit, "#56B4E9")
     ax.bar(positions, [t.sent for t in panel.days], color=SENT_COLOUR, width=0.8, label=legend[0])
@@ -83,7 +82,7 @@ def _draw_panel(ax: object, panel: HabitPanel, legend: tuple[str, str]) -> None:
     ax.set_title(panel.title, loc="left", fontsize=13, color=TEXT_COLOUR)
     top = max((t.sent for t in panel.days), default=0)
     ax.set_ylim(0, max(top, 1) * 1.15)
-    ax.yaxis.get_major_locator().set_params(integer=True, nbins=3)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True))
     ax.tick_params(axis="y", labelsize=10)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
