@@ -20,7 +20,7 @@ COPY schedules ./schedules
 # pip compiles the .pyc files here, so the read-only venv starts fast at run time. pip and
 # setuptools are only needed to install: they leave the venv.
 RUN python3 -m venv /opt/reminder-bot \
-    && /opt/reminder-bot/bin/pip install . \
+    && /opt/reminder-bot/bin/pip install ".[replication]" \
     && /opt/reminder-bot/bin/reminder-bot --version \
     && /opt/reminder-bot/bin/pip uninstall --yes pip setuptools \
     && rm -rf /opt/reminder-bot/bin/[Aa]ctivate* /opt/reminder-bot/bin/pip*

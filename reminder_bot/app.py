@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
+import ssl
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
@@ -20,26 +23,40 @@ from telegram.ext import (
     ChatMemberHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from reminder_bot.backup import BackupError, database_lock
 from reminder_bot.clock import Clock, ManualClock, ScaledClock, SystemClock
-from reminder_bot.commands import COMMANDS, bot_commands
+from reminder_bot.commands import ADMIN_COMMANDS, COMMANDS, admin_bot_commands, bot_commands
 from reminder_bot.config import Config, ConfigError
 from reminder_bot.content import Content, load_content
 from reminder_bot.dispatcher import Dispatcher
+from reminder_bot.handlers.access import AccessGate
 from reminder_bot.handlers.account import chat_member
+from reminder_bot.handlers.admin import AdminMenus
 from reminder_bot.handlers.buttons import button
 from reminder_bot.handlers.context import CONTEXT_TYPES, BotApplication, Services
-from reminder_bot.handlers.fallbacks import group_chat, on_error, plain_text, unknown_command
+from reminder_bot.handlers.fallbacks import (
+    GroupChats,
+    on_error,
+    other_message,
+    plain_text,
+    unknown_command,
+)
 from reminder_bot.handlers.language import publish_profile
+from reminder_bot.handlers.limits import RateGate
 from reminder_bot.handlers.location import location_message
-from reminder_bot.health import Heartbeat, PollRequest
+from reminder_bot.health import Heartbeat, PollRequest, UpdateArrivals
+from reminder_bot.housekeeping import Housekeeping
+from reminder_bot.metrics import Hooks, Metrics
 from reminder_bot.presets import Preset, builtin_presets_dir, load_presets
 from reminder_bot.sender import Sender
 from reminder_bot.store import Store
 from reminder_bot.updates import ChatOrderedProcessor
+from reminder_bot.webhook import start_webhook, webhook_of
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +95,13 @@ def make_clock(config: Config) -> Clock:
     return SystemClock()
 
 
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context for all the bot's connections (httpx's own: certifi's CA bundle), read
+    once: each httpx client would read the bundle again otherwise, ~50 ms apiece."""
+    return httpx.create_ssl_context()
+
+
 def build_application(
     config: Config,
     *,
@@ -92,7 +116,14 @@ def build_application(
     # single polling connection for a moment; a second one lets the final getUpdates, which
     # confirms the last offset, go out instead of failing with a pool timeout (seen in about
     # one stop in a hundred timed to land there).
-    polling = PollRequest(connection_pool_size=2)
+    polling = PollRequest(connection_pool_size=2, httpx_kwargs={"verify": tls_context()})
+    requests = HTTPXRequest(
+        connection_pool_size=256,  # PTB's own default for the bot's calls
+        connect_timeout=config.http_timeout,
+        read_timeout=config.http_timeout,
+        write_timeout=config.http_timeout,
+        httpx_kwargs={"verify": tls_context()},
+    )
 
     async def post_init(application: BotApplication) -> None:
         services = open_services(application, config, files, bot_clock, polling)
@@ -105,10 +136,9 @@ def build_application(
         .base_url(config.base_url)
         .base_file_url(config.base_file_url)
         .rate_limiter(sender)
-        .connect_timeout(config.http_timeout)
-        .read_timeout(config.http_timeout)
-        .write_timeout(config.http_timeout)
+        .request(requests)
         .get_updates_request(polling)
+        .update_queue(UpdateArrivals())  # notes the last update received, for health
         # Chats are handled concurrently so one slow reply never holds up every user; each
         # chat's own updates in the order they were sent.
         .concurrent_updates(ChatOrderedProcessor())
@@ -132,6 +162,9 @@ def open_services(
     nudge_ids = {habit: [n.id for n in nudges] for habit, nudges in data.content.nudges.items()}
     work = {name: preset.work for name, preset in data.presets.items()}
     store = Store(config.database, nudge_ids, preset_work=work)
+    metrics = Metrics(config.metrics_port) if config.metrics_port is not None else Hooks()
+    if isinstance(application.bot.rate_limiter, Sender):
+        application.bot.rate_limiter.metrics = metrics
     dispatcher = Dispatcher(
         application,
         store,
@@ -141,6 +174,7 @@ def open_services(
         stale=timedelta(minutes=config.stale_minutes),
         # Twenty seconds of sending queued ahead keep the sender busy between claims.
         max_in_flight=max(200, int(config.global_rate * 20)),
+        metrics=metrics,
     )
     return Services(
         config=config,
@@ -149,18 +183,25 @@ def open_services(
         presets=data.presets,
         clock=clock,
         dispatcher=dispatcher,
-        heartbeat=Heartbeat(application, store, polling),
+        heartbeat=Heartbeat(application, store, polling, webhook_url=config.webhook_url),
+        housekeeping=Housekeeping(
+            application, store, clock, timedelta(days=config.retention_days)
+        ),
+        metrics=metrics,
     )
 
 
 async def start_services(application: BotApplication, services: Services) -> None:
     """post_init: hand the services to the handlers, publish the menu, start dispatching."""
     application.bot_data.services = services
+    # First, so a metrics port in use stops the start-up before anything is sent.
+    await services.metrics.start(application, services.store, services.clock)
     await publish_profile(application.bot, bot_commands)  # menu and descriptions, per language
     if isinstance(services.clock, ManualClock):
         services.clock.subscribe(services.dispatcher.kick)
     await services.dispatcher.start()
     await services.heartbeat.start()
+    services.housekeeping.start()
     users = await services.store.user_count()
     log.info("reminder-bot is running as @%s with %d users", application.bot.bot.username, users)
 
@@ -170,6 +211,8 @@ async def stop_services(application: BotApplication) -> None:
     services = application.bot_data.services
     if services is not None:
         services.heartbeat.stop()
+        await services.housekeeping.stop()
+        services.metrics.stop()
         await services.dispatcher.stop()
 
 
@@ -177,13 +220,22 @@ async def close_services(application: BotApplication) -> None:
     """post_shutdown: close the database last, after PTB's own shutdown."""
     services, application.bot_data.services = application.bot_data.services, None
     if services is not None:
+        await services.metrics.close()
         services.store.close()
         log.info("database closed")
 
 
 def add_handlers(application: BotApplication) -> None:
+    # Before every other handler, in this order: strangers are refused (access), a user past
+    # REMINDER_BOT_USER_RATE is told once to slow down (limits), an admin's chat gets its
+    # menu, group chats get their one notice (fallbacks). All but the menu end the updates
+    # they take (ApplicationHandlerStop): nothing after them stores anything.
+    application.add_handler(TypeHandler(Update, AccessGate().check), group=-4)
+    application.add_handler(TypeHandler(Update, RateGate().check), group=-3)
+    application.add_handler(TypeHandler(Update, AdminMenus(admin_bot_commands).check), group=-2)
+    application.add_handler(TypeHandler(Update, GroupChats().check), group=-1)
     private = filters.ChatType.PRIVATE
-    for command in COMMANDS:
+    for command in (*COMMANDS, *ADMIN_COMMANDS):
         application.add_handler(CommandHandler(command.name, command.handler, filters=private))
     application.add_handler(CallbackQueryHandler(button))
     application.add_handler(ChatMemberHandler(chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
@@ -192,7 +244,10 @@ def add_handlers(application: BotApplication) -> None:
     shared = filters.UpdateType.MESSAGE & private & filters.LOCATION
     application.add_handler(MessageHandler(shared, location_message))
     application.add_handler(MessageHandler(private & filters.TEXT, plain_text))
-    application.add_handler(MessageHandler(filters.ChatType.GROUPS & filters.COMMAND, group_chat))
+    # Anything else a person can send (photo, sticker, voice, file, contact, dice...); service
+    # messages (pinned, title changed) are not theirs to answer.
+    other = filters.UpdateType.MESSAGE & private & ~filters.TEXT & ~filters.StatusUpdate.ALL
+    application.add_handler(MessageHandler(other, other_message))
     application.add_error_handler(on_error)
 
 
@@ -201,8 +256,9 @@ class StartupError(Exception):
 
 
 def run(config: Config) -> None:
-    """Long-poll until SIGINT or SIGTERM, then shut down cleanly. The bot holds the database's
-    lock file for its whole run: a second bot, or a restore, on the same file is refused."""
+    """Receive updates (polling or webhook) until SIGINT or SIGTERM, then shut down cleanly.
+    The bot holds the database's lock file for its whole run: a second bot, or a restore, on
+    the same file is refused."""
     application = build_application(config)
     try:
         with database_lock(config.database):
@@ -257,9 +313,20 @@ async def start_in_loop(application: Application[Any, Any, Any, Any, Any, Any]) 
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
-    assert application.updater is not None
-    await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+    await receive_updates(application)
     await application.start()
+
+
+async def receive_updates(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Long polling, or a webhook when REMINDER_BOT_WEBHOOK_URL is set (``webhook.py``)."""
+    assert application.updater is not None
+    services = getattr(application.bot_data, "services", None)
+    hook = webhook_of(services.config) if services is not None else None
+    if hook is None:
+        # PTB calls deleteWebhook first, so a bot that ran by webhook polls again.
+        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+    else:
+        await start_webhook(application.updater, hook, ALLOWED_UPDATES)
 
 
 async def stop_in_loop(application: Application[Any, Any, Any, Any, Any, Any]) -> None:

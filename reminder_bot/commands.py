@@ -8,6 +8,7 @@ from telegram import BotCommand, Update
 
 from reminder_bot.handlers import (
     account,
+    admin,
     health,
     language,
     onboarding,
@@ -21,8 +22,11 @@ from reminder_bot.i18n import N_, _
 
 @command
 async def help_command(update: Update, context: BotContext) -> None:
-    """List every command with one line each."""
-    await reply(update, onboarding.help_text((c.name, c.description) for c in COMMANDS))
+    """List every command with one line each (an admin's too, to an admin)."""
+    user = update.effective_user
+    is_admin = user is not None and user.id in context.services.config.admins
+    shown = (*COMMANDS, *ADMIN_COMMANDS) if is_admin else COMMANDS
+    await reply(update, onboarding.help_text((c.name, c.description) for c in shown))
 
 
 COMMANDS: tuple[Command, ...] = (
@@ -36,6 +40,15 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
+# Registered like the rest, but only admins see them in /help and in their chat's menu.
+ADMIN_COMMANDS: tuple[Command, ...] = admin.COMMANDS
+
+
 def bot_commands() -> list[BotCommand]:
     """The menu for setMyCommands, in the current language."""
     return [BotCommand(c.name, _(c.description)) for c in COMMANDS]
+
+
+def admin_bot_commands() -> list[BotCommand]:
+    """An admin's menu: everyone's, then the admin commands."""
+    return [BotCommand(c.name, _(c.description)) for c in (*COMMANDS, *ADMIN_COMMANDS)]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from reminder_bot.schedule import QuietHours, Rule, next_occurrence, slot_is_quiet
-from reminder_bot.status import ANSWERABLE, DeliveryStatus
+from reminder_bot.status import ANSWERABLE, UNCONFIRMED, DeliveryStatus
 
 
 @dataclass(frozen=True)
@@ -105,3 +105,29 @@ def accepts_action(status: DeliveryStatus, action: DeliveryStatus) -> bool:
 
 # How long Snooze puts a nudge off; it comes back once.
 SNOOZE = timedelta(minutes=10)
+
+
+def retained_since(now: datetime, retention: timedelta) -> datetime:
+    """Delivery-log rows for slots from this instant on are kept as rows; older ones roll up."""
+    return now - retention
+
+
+def rolls_up(
+    slot: datetime,
+    status: DeliveryStatus,
+    snooze_due: datetime | None,
+    *,
+    now: datetime,
+    retention: timedelta,
+) -> bool:
+    """Whether a delivery-log row may be counted into the daily totals and deleted: its slot is
+    past the retention period and nothing will change it any more.
+
+    A ``queued`` or ``sending`` row still waits for the start-up check that resends or marks it
+    ``stale``, and a snooze with its ``snooze_due`` set still has a resend to come; both stay
+    until they settle. A ``sent`` nudge past retention counts as unanswered: the log no longer
+    holds it, so a press that late is refused.
+    """
+    if slot >= retained_since(now, retention):
+        return False
+    return status not in UNCONFIRMED and snooze_due is None

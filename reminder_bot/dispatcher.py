@@ -5,22 +5,21 @@ sender. SQLite holds everything that matters, so a restart just reads the index 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import logging
 from collections.abc import Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
-from apscheduler.jobstores.base import JobLookupError
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import Application, Job
 
-from reminder_bot import i18n
+from reminder_bot import i18n, jobs
 from reminder_bot.clock import Clock
 from reminder_bot.content import Content
 from reminder_bot.delivery_rules import resend_is_quiet
+from reminder_bot.metrics import Hooks
 from reminder_bot.nudge_message import nudge_message
 from reminder_bot.sender import NUDGE, SendOptions, StaleError
 from reminder_bot.status import DeliveryStatus
@@ -43,6 +42,7 @@ class Dispatcher:
         # the per-send marks; max_in_flight bounds what waits in the sender.
         batch: int = 200,
         max_in_flight: int = 600,
+        metrics: Hooks | None = None,
     ) -> None:
         self.application = application
         self.store = store
@@ -60,6 +60,8 @@ class Dispatcher:
         self._ticked_at: datetime | None = None
         self._changed = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
+        self.metrics = metrics or Hooks()
+        self.metrics.watch_queue(self.pending)
 
     # ----- waking --------------------------------------------------------------------------
 
@@ -96,12 +98,9 @@ class Dispatcher:
         await self.tick()
 
     def _cancel_wake(self) -> None:
-        if self._wake_job is not None:
-            # A one-shot job is gone from the scheduler once it has fired.
-            with contextlib.suppress(JobLookupError):
-                self._wake_job.schedule_removal()
-            self._wake_job = None
-            self._wake_at = None
+        jobs.remove(self._wake_job)
+        self._wake_job = None
+        self._wake_at = None
 
     async def stop(self) -> None:
         self._cancel_wake()
@@ -141,6 +140,10 @@ class Dispatcher:
                 log.debug("next wake at %s", claim.next_wake.isoformat())
         # With a backlog, the finishing sends kick us again; no timer needed.
         self._ticked_at = now
+
+    def pending(self) -> int:
+        """Nudges claimed and not yet logged: waiting in the sender or in flight."""
+        return len(self._in_flight)
 
     def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)
@@ -231,13 +234,19 @@ class Dispatcher:
         # Earlier failed attempts stay visible: a TimedOut among them means Telegram may have
         # shown this nudge twice.
         error_text = "; ".join(options.errors[-5:]) or None
+        accepted = self.clock.now()
+        if not resend:
+            self.metrics.nudge_lateness((accepted - delivery.slot).total_seconds())
         await self.store.mark_sent(
-            delivery.id, message.message_id, self.clock.now(), resent=resend, error=error_text
+            delivery.id, message.message_id, accepted, resent=resend, error=error_text
         )
-        return DeliveryStatus.RESENT if resend else DeliveryStatus.SENT
+        status = DeliveryStatus.RESENT if resend else DeliveryStatus.SENT
+        self.metrics.nudge_logged(status, delivery.habit)
+        return status
 
     async def _settle(
         self, delivery: Delivery, status: DeliveryStatus, errors: list[str]
     ) -> DeliveryStatus:
         await self.store.mark(delivery.id, status, "; ".join(errors) or None)
+        self.metrics.nudge_logged(status, delivery.habit)
         return status

@@ -23,10 +23,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import BaseRateLimiter
 
 from reminder_bot.clock import Clock, SystemClock
+from reminder_bot.metrics import Hooks
 
 log = logging.getLogger(__name__)
 
@@ -126,6 +135,7 @@ class Sender(BaseRateLimiter[SendOptions]):
         group_per_minute: float = 20.0,
         clock: Clock | None = None,
         rng: random.Random | None = None,
+        metrics: Hooks | None = None,
     ) -> None:
         self.global_interval = 1.0 / global_rate
         self.max_nudge_slots = max_nudge_slots(global_rate)
@@ -133,6 +143,8 @@ class Sender(BaseRateLimiter[SendOptions]):
         self.group_interval = max(60.0 / group_per_minute, self.chat_interval)
         self.clock = clock or SystemClock()
         self.rng = rng or random.Random()
+        # Replaced by the app's Metrics once the port is known (open_services).
+        self.metrics = metrics or Hooks()
         self._chats: dict[int | str, _Chat] = {}
         self._ready: list[tuple[tuple[int, float, int], int | str]] = []
         self._waiting: list[tuple[float, int | str]] = []
@@ -190,7 +202,7 @@ class Sender(BaseRateLimiter[SendOptions]):
                 started = time.monotonic()  # the slot is held from here: mark, then request
                 if options.before_attempt is not None:
                     await options.before_attempt()
-                result = await callback(*args, **kwargs)
+                result = await self._timed(endpoint, callback, args, kwargs)
                 if holds_nudge_slot:
                     self._latency += 0.2 * (time.monotonic() - started - self._latency)
                 self.sent += 1
@@ -224,6 +236,22 @@ class Sender(BaseRateLimiter[SendOptions]):
                 if holds_nudge_slot:
                     self._release_nudge_slot()
             await asyncio.sleep(pause)
+
+    async def _timed(
+        self, endpoint: str, callback: Callable[..., Awaitable[Any]], args: Any, kwargs: Any
+    ) -> Any:
+        """One HTTP attempt, its time measured at the Bot API boundary (not the mark before)."""
+        requested = time.monotonic()
+        try:
+            return await callback(*args, **kwargs)
+        except RetryAfter:
+            self.metrics.retry_after(endpoint)
+            raise
+        except TelegramError as error:
+            self.metrics.api_error(endpoint, error)
+            raise
+        finally:
+            self.metrics.request_done(endpoint, time.monotonic() - requested)
 
     def nudge_slots(self) -> int:
         """How many nudges may be in flight at once: just enough to keep the global pace at

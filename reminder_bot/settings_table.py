@@ -135,8 +135,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "REMINDER_BOT_USER_RATE",
         "20",
-        "Commands and button presses one user may send per minute; past it the bot says once "
-        "to slow down and ignores them until the minute has passed. Nudges are unaffected.",
+        "Messages one user may send per minute (button presses: three times as many, counted "
+        "apart); past it the bot says once to slow down and ignores them until the minute has "
+        "passed. Nudges are unaffected.",
     ),
     Setting(
         "REMINDER_BOT_HEALTH_MAX_AGE",

@@ -42,7 +42,22 @@ def env_example() -> str:
             ),
         ]
         lines.append(f"# {setting.name}={setting.default or ''}")
-    return "\n".join(lines)
+    return "\n".join([*lines, *COMPOSE_ONLY])
+
+
+# Read by compose.yaml, not by the bot (so not in SETTINGS): the replication profile.
+COMPOSE_ONLY = (
+    "",
+    "# ---- Replication: compose.yaml's profile `replication` (docs/self-hosting.md) ----",
+    "# Not read by the bot: Litestream streams the database to this replica. s3://bucket/path",
+    "# (S3-compatible stores: add ?endpoint=https://...), gs://, abs://, sftp://user@host/path,",
+    "# webdav(s)://, oss://, nats://, or file:///path on another disk. Credentials go in",
+    "# secrets/litestream.env (LITESTREAM_ACCESS_KEY_ID=..., LITESTREAM_SECRET_ACCESS_KEY=...).",
+    "# REMINDER_BOT_REPLICA_URL=",
+    "# Keep the profile on for every docker compose command (up, down, ps), so the bot never",
+    "# starts without the restore that comes first:",
+    "# COMPOSE_PROFILES=replication",
+)
 
 
 def strip_markup(text: str) -> str:

@@ -6,8 +6,11 @@ bot), quiet hours, a custom schedule, a pause, nudges sent on a fast clock, a Do
 press. Then it is stopped with SIGTERM and the database copied with ``VACUUM INTO``.
 
     python scripts/make_schema_fixture.py 33c18e7 tests/fixtures/schema-001.sqlite3
+    python scripts/make_schema_fixture.py --worktree tests/fixtures/schema-004.sqlite3
 
-Add one whenever a release adds a migration: the test fails until the newest schema has one.
+``--worktree`` runs the checkout's code as it is (uncommitted changes included) instead of a
+commit's: for a migration whose release is not committed yet. Add one whenever a release adds a
+migration: the test fails until the newest schema has one.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -44,6 +48,12 @@ def extract(commit: str, into: Path) -> None:
     ).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
+
+
+def copy_worktree(into: Path) -> None:
+    """The checkout's package and presets as they are now, uncommitted changes included."""
+    for name in ("reminder_bot", "schedules"):
+        shutil.copytree(REPO / name, into / name, ignore=shutil.ignore_patterns("__pycache__"))
 
 
 def start_bot(tree: Path, url: str, database: Path, log: Path) -> subprocess.Popen[bytes]:
@@ -115,10 +125,14 @@ def live(client: EmulatorClient) -> None:
     nudges(client, ADA, 5)
 
 
-def make(commit: str, out: Path) -> None:
+def make(commit: str | None, out: Path) -> None:
+    """Run ``commit``'s bot (None: the working tree's) through its life; VACUUM INTO ``out``."""
     with tempfile.TemporaryDirectory() as folder, EmulatorThread() as emulator:
         tree, database = Path(folder) / "tree", Path(folder) / "bot.sqlite3"
-        extract(commit, tree)
+        if commit is None:
+            copy_worktree(tree)
+        else:
+            extract(commit, tree)
         client = EmulatorClient(emulator.url)
         # Telegram's limits scaled up as the tests do, in step with the bot's rates below.
         client.set_limits(per_chat_rate=20, per_chat_burst=3, global_rate=600, global_burst=30)
@@ -137,7 +151,7 @@ def make(commit: str, out: Path) -> None:
         out.unlink(missing_ok=True)
         with sqlite3.connect(database) as conn:
             conn.execute("VACUUM INTO ?", (str(out),))
-    summarize(commit, out)
+    summarize(commit or "the working tree", out)
 
 
 def summarize(commit: str, out: Path) -> None:
@@ -150,9 +164,16 @@ def summarize(commit: str, out: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("commit", help="the released commit whose code writes the database")
+    parser.add_argument(
+        "commit", nargs="?", help="the released commit whose code writes the database"
+    )
     parser.add_argument("out", type=Path, help="the fixture file to write")
+    parser.add_argument(
+        "--worktree", action="store_true", help="run the checkout as it is instead of a commit"
+    )
     args = parser.parse_args()
+    if (args.commit is None) != args.worktree:
+        parser.error("give either a commit or --worktree")
     make(args.commit, args.out)
 
 

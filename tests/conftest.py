@@ -3,10 +3,12 @@ with a clock the test moves by hand."""
 
 from __future__ import annotations
 
+import functools
+import socket
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -24,6 +26,40 @@ ALICE = User(id=1001, first_name="Alice", language_code="en")
 BOB = User(id=1002, first_name="Bob", language_code="en")
 # A Monday morning in winter: Europe/Berlin is UTC+1.
 MONDAY_0700_UTC = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
+WEBHOOK_SECRET = "test-webhook-secret_0123456789"
+WEBHOOK_PATH = "/telegram/hook"
+Mode = Literal["polling", "webhook"]
+
+
+def free_port() -> int:
+    """A port nothing listens on now (the OS picks it), for a webhook to listen on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def webhook_env(port: int) -> dict[str, str]:
+    """Webhook mode on loopback: the emulator POSTs straight to the bot, no proxy between."""
+    return {
+        "REMINDER_BOT_WEBHOOK_URL": f"http://127.0.0.1:{port}{WEBHOOK_PATH}",
+        "REMINDER_BOT_WEBHOOK_LISTEN": f"127.0.0.1:{port}",
+        "REMINDER_BOT_WEBHOOK_SECRET": WEBHOOK_SECRET,
+    }
+
+
+@functools.cache
+def data_files(presets_dir: Path | None, default_preset: str) -> bot_app.DataFiles:
+    """Content and presets, read and checked once per session for each such setting (the
+    bot reads them at every start; the files don't change under a test run)."""
+    return bot_app.load_data_files(
+        load(
+            {
+                "TELEGRAM_BOT_TOKEN": TOKEN,
+                "REMINDER_BOT_DEFAULT_PRESET": default_preset,
+                **({"REMINDER_BOT_PRESETS_DIR": str(presets_dir)} if presets_dir else {}),
+            }
+        )
+    )
 
 
 def bot_config(url: str, database: Path, **overrides: str) -> Config:
@@ -41,13 +77,19 @@ def bot_config(url: str, database: Path, **overrides: str) -> Config:
 
 
 class BotHarness:
-    """The real bot, started in this event loop, talking HTTP to the emulator."""
+    """The real bot, started in this event loop, talking HTTP to the emulator. ``mode``
+    "webhook" has the emulator POST updates to the bot's webhook (on one port for the
+    harness's life, as a deployment keeps its URL) instead of the bot long-polling."""
 
-    def __init__(self, url: str, database: Path, start: datetime, **env: str) -> None:
+    def __init__(
+        self, url: str, database: Path, start: datetime, mode: Mode = "polling", **env: str
+    ) -> None:
         self.url = url
         self.database = database
         self.clock = ManualClock(start)
+        self.webhook_port = free_port()
         self.env = env
+        self.mode: Mode = mode
         self.client = AsyncEmulatorClient(url)
         self.seq = 0
         self.handled_up_to = 0  # updates up to this id are known to be handled
@@ -55,8 +97,11 @@ class BotHarness:
         self.application: Any = None
 
     async def start(self) -> None:
-        config = bot_config(self.url, self.database, **self.env)
-        self.application = bot_app.build_application(config, clock=self.clock)
+        webhook = webhook_env(self.webhook_port) if self.mode == "webhook" else {}
+        config = bot_config(self.url, self.database, **webhook, **self.env)
+        self.application = bot_app.build_application(
+            config, clock=self.clock, data=data_files(config.presets_dir, config.default_preset)
+        )
         await bot_app.start_in_loop(self.application)
 
     async def stop(self) -> None:
@@ -107,9 +152,9 @@ class BotHarness:
         assert calls == [], [c["params"].get("text", "")[:80] for c in calls]
 
     async def handled(self, within: float = 10.0) -> None:
-        """Wait until every update injected so far was acknowledged by the bot's next
-        getUpdates offset and its handlers have finished, then until the dispatcher settles.
-        Raises on timeout; never returns early."""
+        """Wait until every update injected so far was acknowledged (by the bot's next
+        getUpdates offset, or a 2xx answer to its webhook POST) and its handlers have finished,
+        then until the dispatcher settles. Raises on timeout; never returns early."""
         last = int((await self.client.stats())["last_update_id"])
         for update_id in range(self.handled_up_to + 1, last + 1):
             await self.client.acknowledged(update_id, within=within)
@@ -132,13 +177,31 @@ class BotHarness:
         await self.services.dispatcher.settled(self.clock.now(), within=within)
 
 
-@pytest.fixture
-async def bot(emulator: EmulatorClient, tmp_path: Path) -> AsyncIterator[BotHarness]:
+async def running_bot(
+    emulator: EmulatorClient, tmp_path: Path, mode: Mode
+) -> AsyncIterator[BotHarness]:
     # Telegram's own limits scaled up 20x, in step with the bot's settings in bot_config, so
     # tests run fast; the emulator still answers 429 if the bot outpaces them.
     emulator.set_limits(per_chat_rate=20, per_chat_burst=3, global_rate=600, global_burst=30)
-    harness = BotHarness(emulator.url, tmp_path / "bot.sqlite3", MONDAY_0700_UTC)
+    harness = BotHarness(emulator.url, tmp_path / "bot.sqlite3", MONDAY_0700_UTC, mode)
     await harness.start()
     yield harness
     await harness.stop()
     await harness.client.aclose()
+
+
+@pytest.fixture
+async def bot(
+    request: pytest.FixtureRequest, emulator: EmulatorClient, tmp_path: Path
+) -> AsyncIterator[BotHarness]:
+    """The bot, long-polling; a test that must hold in both modes takes it in each with
+    ``@pytest.mark.parametrize("bot", ["polling", "webhook"], indirect=True)``."""
+    async for harness in running_bot(emulator, tmp_path, getattr(request, "param", "polling")):
+        yield harness
+
+
+@pytest.fixture
+async def webhook_bot(emulator: EmulatorClient, tmp_path: Path) -> AsyncIterator[BotHarness]:
+    """The bot in webhook mode: the emulator POSTs each update to it."""
+    async for harness in running_bot(emulator, tmp_path, "webhook"):
+        yield harness

@@ -125,6 +125,7 @@ async def test_timezone_keeps_local_times(bot: BotHarness) -> None:
     assert datetime.fromtimestamp(due[0][0], UTC) == datetime(2026, 11, 23, 17, 30, tzinfo=UTC)
 
 
+@pytest.mark.parametrize("bot", ["polling", "webhook"], indirect=True)
 async def test_timezone_buttons(bot: BotHarness) -> None:
     await start(bot)
     menu = await bot.send("/timezone")
@@ -387,6 +388,7 @@ async def test_skip_is_recorded(bot: BotHarness) -> None:
     assert ("skipped",) in rows(bot, "select status from deliveries")
 
 
+@pytest.mark.parametrize("bot", ["polling", "webhook"], indirect=True)
 async def test_snooze_resends_once(bot: BotHarness) -> None:
     await start(bot)
     await bot.send("/schedule hydrate off")
@@ -568,6 +570,14 @@ async def test_relief_works_before_start(bot: BotHarness) -> None:
 async def test_unknown_command_and_plain_text(bot: BotHarness) -> None:
     assert "/help" in text_of(await bot.send("/dance"))
     assert "/help" in text_of(await bot.send("hello there"))
+
+
+async def test_a_command_for_another_bot_is_not_answered(bot: BotHarness) -> None:
+    await bot.mark()
+    for text in ("/start@other_bot", "/dance@other_bot", "/help@Other_Bot please"):
+        await bot.client.send_text(ALICE, text)
+    await bot.no_calls("sendMessage", ALICE.id)
+    assert "/help" in text_of(await bot.send("/dance@" + bot.application.bot.username))
 
 
 async def test_group_chat_is_pointed_to_a_private_chat(bot: BotHarness) -> None:

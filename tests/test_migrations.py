@@ -5,6 +5,8 @@ database a released version wrote itself, running as a real bot through a script
     schema-001.sqlite3  4e550a6 (2026-11-22, the first release; 001_initial)
     schema-002.sqlite3  86fcfc5 (+ 002_chosen_language)
     schema-003.sqlite3  c8d5d69 (+ 003_health)
+    schema-004.sqlite3  the working tree on 2026-11-30 (+ 004_daily_counts; released in that
+                        day's commit; its daily_counts is empty: nothing was old enough)
 
 Today's code opens a copy, migrates it, keeps every row, and then runs on it as a bot."""
 
@@ -17,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import BotHarness
 
 from reminder_bot.emulator import EmulatorClient, User
 from reminder_bot.status import DeliveryStatus
 from reminder_bot.store import open_database
-from tests.conftest import BotHarness
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SHIPPED = sorted(FIXTURES.glob("schema-*.sqlite3"))
@@ -31,19 +33,20 @@ Rows = dict[str, list[dict[str, Any]]]
 
 
 def dump(path: Path) -> Rows:
-    """Every row of every table, by table, in rowid order."""
+    """Every row of every table, by table, in rowid order (a WITHOUT ROWID table: key order)."""
     conn = sqlite3.connect(path)
     conn.row_factory = sqlite3.Row
     try:
-        tables = [
-            row[0]
+        tables = {
+            row[0]: "" if row[1] else " order by rowid"
             for row in conn.execute(
-                "select name from sqlite_master where type = 'table' and name not like 'sqlite_%'"
+                "select name, wr from pragma_table_list where schema = 'main' "
+                "and type = 'table' and name not like 'sqlite_%'"
             )
-        ]
+        }
         return {
-            table: [dict(row) for row in conn.execute(f'select * from "{table}" order by rowid')]
-            for table in tables
+            table: [dict(row) for row in conn.execute(f'select * from "{table}"{order}')]
+            for table, order in tables.items()
         }
     finally:
         conn.close()

@@ -421,7 +421,7 @@ def oracle(
     return out
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     zone_now=zones_and_nows(),
     rule=rules,

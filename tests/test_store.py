@@ -130,6 +130,31 @@ async def test_record_action_is_one_hop_and_checks_owner_chat_and_state(
     assert rows(store, "select status from deliveries where id = ?", delivery_id) == [(expected,)]
 
 
+@pytest.mark.parametrize(
+    ("message_id", "outcome"),
+    [(55, ActionOutcome.RECORDED), (None, ActionOutcome.RECORDED), (54, ActionOutcome.CLOSED)],
+)
+async def test_a_press_counts_only_on_the_message_the_log_sent(
+    store: Store, message_id: int | None, outcome: ActionOutcome
+) -> None:
+    """After a restore the log gives a delivery id again: a press on the message that id once
+    had carries the id but not the message the log now holds for it."""
+    delivery_id = await sent_nudge(store)  # sent as message 55
+    result = await store.record_action(
+        delivery_id, ALICE, ALICE, S.DONE, NOW, SNOOZE, message_id=message_id
+    )
+    assert result.outcome is outcome
+
+
+async def test_a_press_on_a_nudge_no_longer_in_the_log_is_closed(store: Store) -> None:
+    """Rolled up after the retention period (or a restore from before it was sent)."""
+    delivery_id = await sent_nudge(store)
+    store_rows = rows(store, "select count(*) from deliveries")
+    result = await store.record_action(delivery_id + 1, ALICE, ALICE, S.DONE, NOW, SNOOZE)
+    assert result.outcome is ActionOutcome.CLOSED
+    assert rows(store, "select count(*) from deliveries") == store_rows
+
+
 async def test_a_snoozed_nudge_comes_back_once(store: Store) -> None:
     delivery_id = await sent_nudge(store)
     await store.record_action(delivery_id, ALICE, ALICE, S.SNOOZED, NOW, SNOOZE)

@@ -18,9 +18,12 @@ from aiohttp import web
 from .calls import CallQuery
 from .faults import truthy
 from .inject import inject_callback, inject_location, inject_message, set_blocked
+from .inject_kinds import channel, inject_channel_post, inject_content, inject_press
+from .membership import inject_membership
 from .responses import file_response, json_response
 from .state import State
 from .update_queue import ACKNOWLEDGED
+from .user_edits import inject_edit
 
 Args = dict[str, Any]
 Result = dict[str, Any] | web.StreamResponse
@@ -103,6 +106,63 @@ async def _inject_callback(state: State, a: Args) -> Result:
         force=truthy(a.get("force")),
     )
     return {"update": update}
+
+
+@route("*", "inject/membership")
+async def _inject_membership(state: State, a: Args) -> Result:
+    user = state.register_user(a["user"])
+    chat = state.register_group(int(a["chat_id"]), a.get("chat_title"), a.get("chat_type"))
+    return {"update": inject_membership(state, user, chat, truthy(a.get("added", True)))}
+
+
+@route("*", "inject/edit")
+async def _inject_edit(state: State, a: Args) -> Result:
+    user = state.register_user(a["user"])
+    chat = state.chat_of(user["id"], _opt_int(a.get("chat_id")), None, None)
+    return {"update": inject_edit(state, user, chat, int(a["message_id"]), str(a["text"]))}
+
+
+@route("*", "inject/content")
+async def _inject_content(state: State, a: Args) -> Result:
+    user = state.register_user(a["user"])
+    chat = state.chat_of(
+        user["id"], _opt_int(a.get("chat_id")), a.get("chat_type"), a.get("chat_title")
+    )
+    fields = a.get("fields") or {}
+    return {"update": inject_content(state, user, chat, a["kind"], a.get("caption"), fields)}
+
+
+@route("*", "inject/channel_post")
+async def _inject_channel_post(state: State, a: Args) -> Result:
+    chat = channel(state, int(a["chat_id"]), a.get("chat_title"))
+    edit_of = _opt_int(a.get("edit_of"))
+    return {"update": inject_channel_post(state, chat, a.get("text"), a.get("kind"), edit_of)}
+
+
+@route("*", "inject/press")
+async def _inject_press(state: State, a: Args) -> Result:
+    user = state.register_user(a["user"])
+    chat = state.chat_of(user["id"], _opt_int(a.get("chat_id")), None, None)
+    return {"update": inject_press(state, user, chat, int(a["message_id"]), str(a["data"]))}
+
+
+@route("POST", "batch")
+async def _batch(state: State, a: Args) -> Result:
+    """Several actions in one request, run in order: ``{"actions": [{"action":
+    "inject/message", ...}, ...]}``; a result per action (``ok`` false with its error)."""
+    results: list[dict[str, Any]] = []
+    for item in a["actions"]:
+        args = dict(item)
+        action = str(args.pop("action")).strip("/")
+        try:
+            result = await _dispatch(state, "POST", action, args)
+        except (LookupError, ValueError, TypeError) as exc:
+            results.append({"ok": False, "error": f"{action}: {exc}"})
+            continue
+        if isinstance(result, web.StreamResponse):
+            raise ValueError(f"{action} answers with a file: not in a batch")
+        results.append({"ok": True, **result})
+    return {"results": results}
 
 
 @route("*", "acknowledged")

@@ -7,7 +7,7 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from reminder_bot.callbacks import ForgetConfirm, encode
-from reminder_bot.handlers.common import Command, button_query, registered, reply
+from reminder_bot.handlers.common import Command, button_query, edit_pressed, registered, reply
 from reminder_bot.handlers.context import BotContext
 from reminder_bot.i18n import N_, _
 from reminder_bot.store import User
@@ -51,14 +51,14 @@ async def forget_button(update: Update, context: BotContext, pressed: ForgetConf
     assert update.effective_user is not None
     if pressed is not ForgetConfirm.YES:
         await query.answer(_("Cancelled."))
-        await query.edit_message_text(_("Cancelled: nothing was deleted."))
+        await edit_pressed(query, _("Cancelled: nothing was deleted."))
         return
     removed = await svc.store.forget(update.effective_user.id)
     svc.dispatcher.kick()
     await query.answer(_("Deleted."))
     log.info("forgot user %d (%d rows)", update.effective_user.id, removed)
-    await query.edit_message_text(
-        _("🗑 Everything about you is deleted. Send /start if you want to begin again.")
+    await edit_pressed(
+        query, _("🗑 Everything about you is deleted. Send /start if you want to begin again.")
     )
 
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import functools
 import html
+import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 from reminder_bot import i18n
 from reminder_bot.handlers.context import BotContext
@@ -78,9 +80,14 @@ def registered(func: UserHandler) -> Handler:
 
 
 async def require_user(update: Update, context: BotContext) -> User | None:
-    """The stored user the decorator read, or a reply asking them to /start first."""
+    """The stored user the decorator read, or None once they were asked to /start first: in
+    the press's own answer for a button (which so is answered), else in a reply."""
     if context.stored_user is None:
-        await reply(update, _("I don't know you yet. Send /start to begin."))
+        text = _("I don't know you yet. Send /start to begin.")
+        if update.callback_query is not None:
+            await update.callback_query.answer(text, show_alert=True)
+        else:
+            await reply(update, text)
     return context.stored_user
 
 
@@ -101,13 +108,21 @@ def argument_text(update: Update) -> str:
     return parts[1].strip() if len(parts) > 1 else ""
 
 
+# Messages quote the input, up to 4,096 characters of it: the reply must stay within
+# Telegram's limit, and the start of a long quote is enough to see what was wrong.
+MESSAGE_LIMIT = 300
+
+
 def bad_input(error: ParseError, command: str | None) -> str:
     """What was wrong, then one complete example of the right form."""
     example = error.example
     if command and not example.startswith("/"):
         example = f"{command} {example}"
+    message = error.message
+    if len(message) > MESSAGE_LIMIT:
+        message = message[:MESSAGE_LIMIT] + "…"
     return (
-        f"⚠️ {html.escape(error.message[:1].upper() + error.message[1:], quote=False)}\n"
+        f"⚠️ {html.escape(message[:1].upper() + message[1:], quote=False)}\n"
         + _("For example:")
         + f" <code>{html.escape(example, quote=False)}</code>"
     )
@@ -143,3 +158,32 @@ def habit_label(habit: str) -> str:
     """``💧 Hydrate``, in the current language."""
     emoji, label = HABIT_LABELS[habit]
     return f"{emoji} {_(label)}"
+
+
+def _plain(text: str) -> str:
+    """The text Telegram keeps of our HTML: no tags, entities read."""
+    return html.unescape(re.sub(r"<[^>]*>", "", text))
+
+
+async def edit_pressed(
+    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Show ``text`` in place of the message whose button was pressed: edited, unless that
+    would change nothing (Telegram refuses such an edit, as after a double tap), or sent anew
+    when the message is gone."""
+    message = query.message
+    if message is None or not message.is_accessible or not isinstance(message, Message):
+        # Deleted, or too old for Telegram to show (date 0, "inaccessible"): nothing to edit,
+        # so the menu comes as a new message.
+        if message is not None and text:
+            await query.get_bot().send_message(
+                message.chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        return
+    if message.text == _plain(text) and (message.reply_markup or None) == markup:
+        return
+    try:
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in error.message:
+            raise

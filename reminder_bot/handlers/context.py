@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
@@ -12,6 +12,8 @@ from reminder_bot.config import Config
 from reminder_bot.content import Content
 from reminder_bot.dispatcher import Dispatcher
 from reminder_bot.health import Heartbeat
+from reminder_bot.housekeeping import Housekeeping
+from reminder_bot.metrics import Hooks
 from reminder_bot.presets import Preset
 from reminder_bot.store import Store, User
 
@@ -27,6 +29,9 @@ class Services:
     clock: Clock
     dispatcher: Dispatcher
     heartbeat: Heartbeat
+    housekeeping: Housekeeping
+    # Metrics when REMINDER_BOT_METRICS_PORT is set, else the hooks that do nothing.
+    metrics: Hooks = field(default_factory=Hooks)
 
 
 class BotData:

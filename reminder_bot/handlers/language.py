@@ -9,12 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from telegram import Bot, BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
 
 from reminder_bot import i18n
 from reminder_bot.callbacks import LanguagePick, encode
-from reminder_bot.handlers.common import Command, button_query, registered, reply, require_user
+from reminder_bot.handlers.common import (
+    Command,
+    button_query,
+    edit_pressed,
+    registered,
+    reply,
+    require_user,
+)
 from reminder_bot.handlers.context import BotContext
 from reminder_bot.i18n import N_, _
 from reminder_bot.store import User
@@ -60,28 +73,44 @@ async def language_button(update: Update, context: BotContext, pressed: Language
     query = button_query(update)
     user = await require_user(update, context)
     if user is None:
-        await query.answer()
         return
     await svc.store.set_language(user.id, pressed.language, svc.clock.now())
     with i18n.language(pressed.language):
         await query.answer()
         # TRANSLATORS: name the language of this catalogue: "... in Spanish" in Spanish.
         text = _("From now on I'll write to you in English.")
-        await query.edit_message_text(
-            text + "\n" + _("You can change it again with /language."), parse_mode=ParseMode.HTML
-        )
+        await edit_pressed(query, text + "\n" + _("You can change it again with /language."))
 
 
 async def publish_profile(bot: Bot, commands: Callable[[], list[BotCommand]]) -> None:
     """setMyDescription, setMyShortDescription and setMyCommands for each language the bot
     speaks (``language_code``), English as the default for every other; ``commands`` builds
     the menu in the current language."""
-    for code in reversed(i18n.LANGUAGES):  # the default last: the menu most clients show
-        language_code = None if code == i18n.DEFAULT_LANGUAGE else code
+    for code, language_code in _menu_languages():
         with i18n.language(code):
             await bot.set_my_description(_(DESCRIPTION), language_code=language_code)
             await bot.set_my_short_description(_(SHORT_DESCRIPTION), language_code=language_code)
             await bot.set_my_commands(commands(), language_code=language_code)
+
+
+async def publish_chat_menu(
+    bot: Bot, chat_id: int, commands: Callable[[], list[BotCommand]]
+) -> None:
+    """A menu of its own for one chat (an admin's), in each language the bot speaks: for that
+    chat Telegram shows it instead of everyone's."""
+    scope = BotCommandScopeChat(chat_id)
+    for code, language_code in _menu_languages():
+        with i18n.language(code):
+            await bot.set_my_commands(commands(), scope=scope, language_code=language_code)
+
+
+def _menu_languages() -> list[tuple[str, str | None]]:
+    """(language, ``language_code`` to publish it under): the default last, with none, as it
+    is the menu most clients show."""
+    return [
+        (code, None if code == i18n.DEFAULT_LANGUAGE else code)
+        for code in reversed(i18n.LANGUAGES)
+    ]
 
 
 # This module's rows of the command table (reminder_bot.commands).

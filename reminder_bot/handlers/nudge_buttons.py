@@ -37,6 +37,7 @@ async def nudge_button(update: Update, context: BotContext, pressed: NudgeAction
         RECORDED_AS[pressed.action],
         now,
         SNOOZE,
+        message_id=query.message.message_id if query.message is not None else None,
     )
     if result.outcome is ActionOutcome.NOT_YOURS:
         await query.answer(_("This reminder isn't yours."), show_alert=True)

@@ -27,7 +27,7 @@ from reminder_bot.handlers.schedule_settings import (
     zone_keyboard,
 )
 from reminder_bot.handlers.settings_apply import change_preset, first_due_line
-from reminder_bot.i18n import N_, _
+from reminder_bot.i18n import N_, _, pick_language
 from reminder_bot.presets import Preset
 from reminder_bot.store import User
 
@@ -49,7 +49,9 @@ async def start(update: Update, context: BotContext) -> None:
         tg_user.id,
         chat.id,
         tg_user.first_name,
-        tg_user.language_code,
+        # What the bot speaks (es-419 -> es), as every later update stores it: else the next
+        # update would rewrite it.
+        pick_language(tg_user.language_code) if tg_user.language_code else None,
         svc.config.timezone,
         preset,
         svc.clock.now(),
@@ -138,7 +140,6 @@ async def timezone_button(update: Update, context: BotContext, pressed: TimeZone
     query = button_query(update)
     user = await require_user(update, context)
     if user is None:
-        await query.answer()
         return
     text = await set_timezone(context.services, user, pressed.zone)
     await query.answer(_("Time zone set."))
@@ -150,8 +151,10 @@ async def preset_button(update: Update, context: BotContext, pressed: PresetPick
     svc = context.services
     query = button_query(update)
     user = await require_user(update, context)
+    if user is None:
+        return
     preset = svc.presets.get(pressed.name)
-    if user is None or preset is None:
+    if preset is None:
         await out_of_date(query)
         return
     await query.answer(_("Preset applied."))
@@ -163,9 +166,9 @@ async def menu_button(update: Update, context: BotContext, pressed: Menu) -> Non
     svc = context.services
     query = button_query(update)
     user = await require_user(update, context)
-    await query.answer()
     if user is None:
         return
+    await query.answer()
     if pressed is Menu.TIMEZONE:
         text = _("Pick your time zone, or type it: <code>/timezone Asia/Tokyo</code>")
         await reply(update, text, zone_keyboard())

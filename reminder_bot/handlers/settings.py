@@ -12,19 +12,17 @@ from __future__ import annotations
 
 import contextlib
 import html
-import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import time
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, TelegramError
+from telegram import CallbackQuery, Message, Update
+from telegram.error import TelegramError
 
 from reminder_bot import i18n
 from reminder_bot.callbacks import Screen, Settings
 from reminder_bot.handlers import settings_apply as apply
-from reminder_bot.handlers.common import Command, button_query, registered, reply
+from reminder_bot.handlers.common import Command, button_query, edit_pressed, registered, reply
 from reminder_bot.handlers.context import BotContext, Services
 from reminder_bot.handlers.location import ask_location
 from reminder_bot.handlers.settings_apply import Change, SettingsState, settings_state
@@ -205,24 +203,6 @@ async def menu_owner(query: CallbackQuery, user: User | None) -> User | None:
     return user
 
 
-def _plain(text: str) -> str:
-    """The text Telegram keeps of our HTML: no tags, entities read."""
-    return html.unescape(re.sub(r"<[^>]*>", "", text))
-
-
-async def show(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Edit the menu message, unless that would change nothing (Telegram refuses that edit)."""
-    message = query.message
-    if isinstance(message, Message) and message.text == _plain(text):
-        if (message.reply_markup or None) == markup:
-            return
-    try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    except BadRequest as error:
-        if "not modified" not in error.message:
-            raise
-
-
 async def _special(update: Update, context: BotContext, user: User, pressed: Settings) -> bool:
     """The presses that do not redraw the menu; True when this was one."""
     query = button_query(update)
@@ -241,7 +221,7 @@ async def _special(update: Update, context: BotContext, user: User, pressed: Set
     elif pressed.screen is Screen.LOCATION_NO:
         await query.answer(_("Time zone unchanged."))
         text = _("OK, your time zone stays <b>{zone}</b>.").format(zone=html.escape(user.timezone))
-        await show(query, text, None)
+        await edit_pressed(query, text, None)
     else:
         return False
     return True
@@ -252,7 +232,9 @@ async def _set_language(query: CallbackQuery, svc: Services, user: User, code: s
     updated = await svc.store.set_language(user.id, code, svc.clock.now()) or user
     with i18n.language(code):
         await query.answer(_("Saved."))
-        await show(query, *draw(Screen.HOME, "", await settings_state(svc, updated), svc.presets))
+        await edit_pressed(
+            query, *draw(Screen.HOME, "", await settings_state(svc, updated), svc.presets)
+        )
 
 
 async def settings_button(update: Update, context: BotContext, pressed: Settings) -> None:
@@ -280,9 +262,9 @@ async def _press(update: Update, context: BotContext, pressed: Settings) -> None
     note = result.note(state, pressed.arg) if result.note is not None else ""
     await query.answer(result.answer, show_alert=result.alert)
     if result.view is None:
-        await show(query, note, None)
+        await edit_pressed(query, note, None)
     else:
-        await show(query, *draw(result.view, result.arg, state, svc.presets, note))
+        await edit_pressed(query, *draw(result.view, result.arg, state, svc.presets, note))
 
 
 # This module's row of the command table (reminder_bot.commands).

@@ -91,3 +91,28 @@ def _health(db: Database) -> None:
     seconds): ``heartbeat`` (its event loop and JobQueue run) and ``polled`` (the last getUpdates
     the Bot API answered). ``reminder-bot healthcheck`` reads them from another process."""
     db.table("health").create({"name": str, "at": int}, pk="name", not_null={"at"})
+
+
+@migrations(name="004_daily_counts")
+def _daily_counts(db: Database) -> None:
+    """``daily_counts``: delivery-log rows older than the retention period, rolled up
+    (``store.retention``) into how many slots of a habit ended in each status on one of the
+    user's own calendar days (``YYYY-MM-DD`` in their time zone when rolled up). A slot is counted
+    here or kept as a row of ``deliveries``, never both, so a day's totals are the two added up.
+    The index on ``deliveries.slot`` finds the rows past retention (and /admin's day) without a
+    scan of the whole log."""
+    # Without a rowid the table is its primary key's B-tree: each count is stored once, not
+    # once in the table and again in the key's index (half the size).
+    db.execute(
+        """
+        create table daily_counts (
+            user_id integer not null references users(id),
+            habit text not null,
+            day text not null,
+            status text not null,
+            count integer not null,
+            primary key (user_id, habit, day, status)
+        ) without rowid
+        """
+    )
+    db.table("deliveries").create_index(["slot"], index_name="idx_deliveries_slot_time")

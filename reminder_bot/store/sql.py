@@ -169,7 +169,7 @@ class Sql(Claims):
         """Delete every row about the user; return how many rows went."""
         with self.db.atomic():
             total = 0
-            for table in ("deliveries", "nudge_cycles", "schedules"):
+            for table in ("deliveries", "daily_counts", "nudge_cycles", "schedules"):
                 total += self.db.execute(
                     f"delete from {table} where user_id = ?", [user_id]
                 ).rowcount
@@ -246,17 +246,26 @@ class Sql(Claims):
         action: DeliveryStatus,
         now: datetime,
         snooze: timedelta,
+        *,
+        message_id: int | None = None,
     ) -> ActionResult:
-        """Apply a button press if the nudge is this user's and still takes it."""
+        """Apply a button press if the nudge is this user's and still takes it. The pressed
+        message must be the one the log sent: a database restored from a backup or replica
+        gives a delivery id again, and a press on the old message must not act on the new."""
         if action not in BUTTON_ACTIONS:
             raise ValueError(f"not a button action: {action}")
         with self.db.atomic():
             rows = list(self.db.query("select * from deliveries where id = ?", [delivery_id]))
-            delivery = delivery_from_row(rows[0]) if rows else None
-            if delivery is None or delivery.user_id != user_id:
+            if not rows:  # rolled up after REMINDER_BOT_RETENTION_DAYS, or forgotten
+                return ActionResult(ActionOutcome.CLOSED)
+            delivery = delivery_from_row(rows[0])
+            if delivery.user_id != user_id:
                 return ActionResult(ActionOutcome.NOT_YOURS)
             if chat_id is not None and delivery.chat_id != chat_id:
                 return ActionResult(ActionOutcome.NOT_YOURS)
+            sent_as = rows[0]["message_id"]
+            if message_id is not None and sent_as is not None and sent_as != message_id:
+                return ActionResult(ActionOutcome.CLOSED, delivery)
             if not delivery_rules.accepts_action(delivery.status, action):
                 return ActionResult(ActionOutcome.CLOSED, delivery)
             snooze_due = to_epoch(now + snooze) if action == DeliveryStatus.SNOOZED else None
