@@ -100,7 +100,11 @@ def main(argv: list[str] | None = None) -> int:
 
             settings = config.load()
             # Before the Application is built: PTB logs the /bot<token> URL at DEBUG.
-            setup_logging(settings.log_level, settings.log_format, secrets=[settings.token])
+            setup_logging(
+                settings.log_level,
+                settings.log_format,
+                secrets=[settings.token, settings.webhook_secret or ""],
+            )
             app.run(settings)
         elif args.command == "check-config":
             from reminder_bot import check_config

@@ -131,6 +131,8 @@ def test_sigterm_stops_a_webhook_bot_in_order(emulator: EmulatorClient, tmp_path
         TELEGRAM_BOT_TOKEN="123456:TEST",
         TELEGRAM_API_URL=emulator.url,
         REMINDER_BOT_DATABASE=str(tmp_path / "bot.sqlite3"),
+        # PTB logs setWebhook's parameters at DEBUG, the secret among them.
+        REMINDER_BOT_LOG_LEVEL="DEBUG",
         **webhook_env(free_port()),
     )
     bot = BotProcess(tmp_path, env)
@@ -144,6 +146,8 @@ def test_sigterm_stops_a_webhook_bot_in_order(emulator: EmulatorClient, tmp_path
     finally:
         bot.kill()
     assert "receiving updates by webhook" in bot.stderr
+    assert "setWebhook" in bot.stderr
+    assert WEBHOOK_SECRET not in bot.stderr and "123456:TEST" not in bot.stderr
     with sqlite3.connect(tmp_path / "bot.sqlite3") as conn:
         assert conn.execute("select id from users").fetchall() == [(ADA.id,)]
 
