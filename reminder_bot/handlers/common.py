@@ -12,7 +12,7 @@ from typing import Any, TypeAlias
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, Forbidden
 
 from reminder_bot import i18n
 from reminder_bot.handlers.context import BotContext
@@ -187,3 +187,16 @@ async def edit_pressed(
     except BadRequest as error:
         if "not modified" not in error.message:
             raise
+
+
+# What Telegram answers when an edit is not needed after all: the message is gone or too old, or
+# a double tap asked for the text it already shows.
+_EDIT_NOT_NEEDED = ("message is not modified", "message to edit not found", "message can't be")
+
+
+def nothing_went_wrong(error: object) -> bool:
+    """Whether Telegram's refusal is no failure of ours: the user blocked the bot while we
+    answered (their my_chat_member update follows), or an edit was not needed after all."""
+    if isinstance(error, Forbidden):
+        return True
+    return isinstance(error, BadRequest) and error.message.lower().startswith(_EDIT_NOT_NEEDED)

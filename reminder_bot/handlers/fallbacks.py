@@ -12,7 +12,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from reminder_bot import i18n
 from reminder_bot.handlers.access import OncePer
-from reminder_bot.handlers.common import command, command_word, reply
+from reminder_bot.handlers.common import command, command_word, nothing_went_wrong, reply
 from reminder_bot.handlers.context import BotContext
 from reminder_bot.i18n import _
 
@@ -131,22 +131,14 @@ class GroupChats:
                 log.info("could not post in a group: %s", error)
 
 
-# What Telegram answers when an edit is not needed after all: the message is gone or too old, or
-# a double tap asked for the text it already shows.
-_EDIT_NOT_NEEDED = ("message is not modified", "message to edit not found", "message can't be")
-
-
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure and tell the user something went wrong on our side, unless Telegram
     only said the chat is closed to us or an edit was not needed."""
     error = context.error
-    if isinstance(error, Forbidden):
-        # Blocked while we answered: the my_chat_member update marks them; nobody to tell.
-        log.info("a reply was refused (%s): the user blocked the bot or left", error.message)
-        return
-    if isinstance(error, BadRequest) and error.message.lower().startswith(_EDIT_NOT_NEEDED):
-        # Presses are answered before their edits: nothing is left spinning.
-        log.info("an edit was not needed: %s", error.message)
+    if nothing_went_wrong(error):
+        # Blocked while we answered (the my_chat_member update marks them), or an edit not
+        # needed: nobody to tell, and presses are answered before their edits.
+        log.info("Telegram refused a call, harmlessly: %s", error)
         return
     log.error("error while handling an update", exc_info=error)
     await _stop_spinner(update)

@@ -22,7 +22,14 @@ from telegram.error import TelegramError
 from reminder_bot import i18n
 from reminder_bot.callbacks import Screen, Settings
 from reminder_bot.handlers import settings_apply as apply
-from reminder_bot.handlers.common import Command, button_query, edit_pressed, registered, reply
+from reminder_bot.handlers.common import (
+    Command,
+    button_query,
+    edit_pressed,
+    nothing_went_wrong,
+    registered,
+    reply,
+)
 from reminder_bot.handlers.context import BotContext, Services
 from reminder_bot.handlers.location import ask_location
 from reminder_bot.handlers.settings_apply import Change, SettingsState, settings_state
@@ -241,13 +248,14 @@ async def settings_button(update: Update, context: BotContext, pressed: Settings
     """A press on a settings menu: change what it says, answer, redraw the menu in place."""
     try:
         await _press(update, context, pressed)
-    except Exception:
+    except Exception as error:
         # Every press is answered, even one that failed (the error handler says sorry too);
         # one answered already refuses a second answer, which is fine.
-        with contextlib.suppress(TelegramError):
-            await button_query(update).answer(
-                _("Sorry, something went wrong on my side. Please try again.")
-            )
+        if not nothing_went_wrong(error):
+            with contextlib.suppress(TelegramError):
+                await button_query(update).answer(
+                    _("Sorry, something went wrong on my side. Please try again.")
+                )
         raise
 
 
