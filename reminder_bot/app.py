@@ -161,7 +161,8 @@ def open_services(
     """Open the database and set up the dispatcher: what the handlers need, in one place."""
     nudge_ids = {habit: [n.id for n in nudges] for habit, nudges in data.content.nudges.items()}
     work = {name: preset.work for name, preset in data.presets.items()}
-    store = Store(config.database, nudge_ids, preset_work=work)
+    adaptive = frozenset(name for name, preset in data.presets.items() if preset.adaptive_move)
+    store = Store(config.database, nudge_ids, preset_work=work, adaptive_presets=adaptive)
     metrics = Metrics(config.metrics_port) if config.metrics_port is not None else Hooks()
     if isinstance(application.bot.rate_limiter, Sender):
         application.bot.rate_limiter.metrics = metrics

@@ -2,7 +2,9 @@
 
 Wire format, version 1: ``1:<kind>:<value>``, for example
 
-- ``NudgeAction``: ``1:n:12:done`` (delivery id; done, snooze or skip)
+- ``NudgeAction``: ``1:n:12:done`` (delivery id; done, snooze or skip); a snooze names its
+  length in minutes, ``1:n:12:snooze:30`` (``delivery_rules.SNOOZE_CHOICES``), and one without
+  (sent before there was a choice) means the first, 10 minutes
 - ``TimeZonePick``: ``1:tz:Europe/Berlin`` (a canonical zone name, as parse_timezone gives)
 - ``PresetPick``: ``1:p:gentle``
 - ``Menu``: ``1:m:timezone`` or ``1:m:preset``
@@ -23,8 +25,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from enum import StrEnum
 
+from reminder_bot.delivery_rules import SNOOZE, SNOOZE_CHOICES
 from reminder_bot.i18n import LANGUAGES
 from reminder_bot.parsing import ParseError, parse_timezone
 from reminder_bot.schedule import HABITS, MAX_INTERVAL_MINUTES, MIN_INTERVAL_MINUTES
@@ -50,8 +54,15 @@ class NudgeChoice(StrEnum):
 
 @dataclass(frozen=True)
 class NudgeAction:
+    """A press under a nudge; ``minutes`` is a snooze's length, None on buttons that had none."""
+
     delivery_id: int
     action: NudgeChoice
+    minutes: int | None = None
+
+    @property
+    def snooze(self) -> timedelta:
+        return SNOOZE if self.minutes is None else timedelta(minutes=self.minutes)
 
 
 @dataclass(frozen=True)
@@ -146,8 +157,10 @@ Button = NudgeAction | TimeZonePick | PresetPick | Menu | ForgetConfirm | Settin
 def encode(button: Button) -> str:
     """The callback data for ``button``; raises ValueError past Telegram's 64 bytes."""
     match button:
-        case NudgeAction(delivery_id, action):
+        case NudgeAction(delivery_id, action, minutes):
             body = f"n:{delivery_id}:{action.value}"
+            if minutes is not None:
+                body += f":{minutes}"
         case TimeZonePick(zone):
             body = f"tz:{zone}"
         case PresetPick(name):
@@ -184,11 +197,27 @@ def decode(data: str | None) -> Button:
         raise CallbackDataError(data) from None
 
 
+_SNOOZE_MINUTES = {str(choice // timedelta(minutes=1)) for choice in SNOOZE_CHOICES}
+
+
 def _nudge_action(value: str) -> NudgeAction:
-    delivery_id, _sep, action = value.partition(":")
+    delivery_id, _sep, rest = value.partition(":")
     if not _DELIVERY_ID.fullmatch(delivery_id) or int(delivery_id) > _MAX_DELIVERY_ID:
         raise ValueError(value)
-    return NudgeAction(int(delivery_id), NudgeChoice(action))
+    action, sep, minutes = rest.partition(":")
+    choice = NudgeChoice(action)
+    if not sep:
+        return NudgeAction(int(delivery_id), choice)
+    if choice is not NudgeChoice.SNOOZE or minutes not in _SNOOZE_MINUTES:
+        raise ValueError(value)
+    return NudgeAction(int(delivery_id), choice, int(minutes))
+
+
+def _legacy_nudge_action(value: str) -> NudgeAction:
+    pressed = _nudge_action(value)
+    if pressed.minutes is not None:  # lengths came with version 1
+        raise ValueError(value)
+    return pressed
 
 
 def _time_zone_pick(value: str) -> TimeZonePick:
@@ -273,7 +302,7 @@ _READERS: dict[str, Callable[[str], Button]] = {
 }
 # The kinds used before the version prefix; their values read the same.
 _LEGACY_READERS: dict[str, Callable[[str], Button]] = {
-    "n": _nudge_action,
+    "n": _legacy_nudge_action,
     "tz": _time_zone_pick,
     "preset": _preset_pick,
     "menu": Menu,

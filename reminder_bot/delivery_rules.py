@@ -6,9 +6,10 @@ decisions call for and nothing else."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
+from enum import StrEnum
 
-from reminder_bot.schedule import QuietHours, Rule, next_occurrence, slot_is_quiet
+from reminder_bot.schedule import Every, QuietHours, Rule, next_occurrence, slot_is_quiet
 from reminder_bot.status import ANSWERABLE, UNCONFIRMED, DeliveryStatus
 
 
@@ -103,8 +104,70 @@ def accepts_action(status: DeliveryStatus, action: DeliveryStatus) -> bool:
     return not (action == DeliveryStatus.SNOOZED and status == DeliveryStatus.RESENT)
 
 
-# How long Snooze puts a nudge off; it comes back once.
-SNOOZE = timedelta(minutes=10)
+# How long Snooze can put a nudge off (one button each); it comes back once. A Snooze button
+# sent before there was a choice meant the first.
+SNOOZE_CHOICES = (timedelta(minutes=10), timedelta(minutes=30), timedelta(hours=1))
+SNOOZE = SNOOZE_CHOICES[0]
+
+
+class ResendBlock(StrEnum):
+    """Why a snoozed nudge may not come back at some instant."""
+
+    QUIET = "quiet"
+    PAUSED = "paused"
+
+
+def resend_blocked(
+    at: datetime, zone: tzinfo, quiet: QuietHours | None, paused_until: datetime | None
+) -> ResendBlock | None:
+    """Whether a snoozed nudge coming back at ``at`` would break the user's silence: inside
+    quiet hours or a pause. Judged when Snooze is pressed (the press is refused, so the user
+    can pick a shorter one or Skip) and again when it comes due (quiet hours or a pause set
+    since then drop it)."""
+    if paused_until is not None and at < paused_until:
+        return ResendBlock.PAUSED
+    if slot_is_quiet(at.astimezone(zone).time(), quiet):
+        return ResendBlock.QUIET
+    return None
+
+
+# The habit whose interval Done restarts when the user's preset says ``adaptive_move``.
+ADAPTIVE_HABIT = "move"
+
+
+def in_window(rule: Every, local: datetime) -> bool:
+    """Whether a naive local wall time lies inside one of the rule's daily windows (on one of
+    its days; a window crossing midnight belongs to the day it starts on)."""
+    for day in (local.date(), local.date() - timedelta(days=1)):
+        if day.weekday() in rule.days and _minutes_into(rule, day, local) <= rule.window_minutes:
+            return True
+    return False
+
+
+def _minutes_into(rule: Every, day: date, local: datetime) -> float:
+    offset = (local - datetime.combine(day, rule.start)) / timedelta(minutes=1)
+    return offset if offset >= 0 else float("inf")
+
+
+def restart_interval(
+    rule: Rule,
+    zone: tzinfo,
+    pressed: datetime,
+    *,
+    quiet: QuietHours | None,
+    paused_until: datetime | None,
+) -> datetime | None:
+    """The adaptive timer: after Done, the next nudge one interval after the press, as break
+    apps restart their timer after a break. When that instant is outside the rule's window or
+    days, in quiet hours or a pause, the rule's own next slot after it. None for rules that
+    are not ``every`` (fixed times keep their times) or have no slot ahead."""
+    if not isinstance(rule, Every):
+        return None
+    candidate = pressed + timedelta(minutes=rule.minutes)
+    local = candidate.astimezone(zone).replace(tzinfo=None)
+    if in_window(rule, local) and resend_blocked(candidate, zone, quiet, paused_until) is None:
+        return candidate
+    return next_occurrence(rule, zone, candidate, quiet=quiet, paused_until=paused_until)
 
 
 def retained_since(now: datetime, retention: timedelta) -> datetime:

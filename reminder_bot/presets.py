@@ -5,6 +5,7 @@ A preset file::
     description = "Sitting at a desk most of the day: ..."
     quiet = "21:30-07:30"          # optional; "off" for none
     work = "sitting"               # optional: "sitting" (the default) or "standing"
+    adaptive_move = true           # optional, false by default: Done restarts move's interval
     [habits]
     hydrate = "every 90m from 09:00 to 18:00 on weekdays"
     move = "every 45m from 09:00 to 17:30 on weekdays"
@@ -14,7 +15,9 @@ A preset file::
 Every habit must be present; rules use the ``/schedule`` syntax (``parsing.parse_rule``). The
 preset's name is the file's stem. ``work`` picks the wording for people on the preset: where
 the content has a ``<habit>-<work>`` set (``move-standing``), its nudges replace the habit's
-own. Any problem raises ``ConfigError`` naming the file, the key, what is wrong and an example,
+own. ``adaptive_move`` makes Done on a move nudge of an ``every`` rule restart the interval from
+the press (``delivery_rules.restart_interval``), as desktop break apps reset after a break. Any
+problem raises ``ConfigError`` naming the file, the key, what is wrong and an example,
 so a self-hoster's typo stops the bot at start-up, not at /start.
 """
 
@@ -35,7 +38,7 @@ from reminder_bot.parsing import EXAMPLE_QUIET, ParseError, parse_quiet, parse_r
 from reminder_bot.schedule import HABITS, QuietHours, Rule
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
-TOP_LEVEL_KEYS = ("description", "quiet", "work", "habits")
+TOP_LEVEL_KEYS = ("description", "quiet", "work", "adaptive_move", "habits")
 DEFAULT_WORK = WORK_SETTINGS[0]
 EXAMPLE_RULES: Mapping[str, str] = {
     "hydrate": "every 90m from 09:00 to 18:00 on weekdays",
@@ -53,6 +56,7 @@ class Preset:
     quiet: QuietHours | None
     path: Path
     work: str = DEFAULT_WORK
+    adaptive_move: bool = False
 
 
 def builtin_presets_dir() -> Path:
@@ -145,6 +149,18 @@ def _work(path: Path, data: Mapping[str, Any]) -> str:
     return work
 
 
+def _adaptive_move(path: Path, data: Mapping[str, Any]) -> bool:
+    value = data.get("adaptive_move", False)
+    if not isinstance(value, bool):
+        raise _error(
+            path,
+            "adaptive_move",
+            f"must be true or false (unquoted), got {type(value).__name__} {value!r}",
+            "adaptive_move = true",
+        )
+    return value
+
+
 def _rules(path: Path, data: Mapping[str, Any]) -> dict[str, Rule]:
     if "habits" not in data:
         raise _error(
@@ -181,6 +197,7 @@ def load_preset(path: Path) -> Preset:
         quiet=quiet,
         path=path,
         work=_work(path, data),
+        adaptive_move=_adaptive_move(path, data),
     )
 
 

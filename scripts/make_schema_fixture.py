@@ -120,7 +120,7 @@ def live(client: EmulatorClient) -> None:
     say(client, LUCIA, "/pause 1d")
     sent = nudges(client, ADA, 3)
     press(client, ADA, sent[0], "Done")
-    press(client, ADA, sent[1], "Snooze")
+    press(client, ADA, sent[1], "10 min")  # "Snooze 10 min" before the choice of lengths
     client.block(ZOE.id)  # my_chat_member "kicked": the bot marks her inactive
     nudges(client, ADA, 5)
 

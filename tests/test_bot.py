@@ -343,7 +343,8 @@ async def test_nudges_arrive_at_their_due_time_with_buttons(bot: BotHarness) -> 
     for call in calls:
         assert call["status"] == 200
         assert call["params"]["parse_mode"] == "HTML"
-        assert [b["text"][2:] for b in buttons_of(call)] == ["Done", "Snooze 10 min", "Skip"]
+        shown = [b["text"][2:] for b in buttons_of(call)]
+        assert shown == ["Done", "Skip", "10 min", "30 min", "1 h"]
         assert "General information, not medical advice." in text_of(call)
     sent = rows(bot, "select habit, status from deliveries order by habit")
     assert sent == [("hydrate", "sent"), ("move", "sent")]
@@ -393,7 +394,7 @@ async def test_snooze_resends_once(bot: BotHarness) -> None:
     await start(bot)
     await bot.send("/schedule hydrate off")
     nudge = (await nudges_at(bot, MONDAY_0700_UTC + timedelta(hours=1), 1))[0]
-    await press(bot, nudge, "Snooze")
+    await press(bot, nudge, "10 min")
     assert "Snoozed until 09:10" in text_of(await bot.reply(ALICE.id, "editMessageText"))
     await bot.set_time(MONDAY_0700_UTC + timedelta(hours=1, minutes=9))
     await bot.settle()

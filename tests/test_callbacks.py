@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import zoneinfo
+from datetime import timedelta
 
 import pytest
 from conftest import ALICE, BotHarness
@@ -100,6 +101,9 @@ def test_round_trip_within_64_bytes(button: Button) -> None:
     ("button", "data"),
     [
         (NudgeAction(12, NudgeChoice.DONE), "1:n:12:done"),
+        (NudgeAction(12, NudgeChoice.SNOOZE, 10), "1:n:12:snooze:10"),
+        (NudgeAction(12, NudgeChoice.SNOOZE, 30), "1:n:12:snooze:30"),
+        (NudgeAction(12, NudgeChoice.SNOOZE, 60), "1:n:12:snooze:60"),
         (TimeZonePick("Europe/Berlin"), "1:tz:Europe/Berlin"),
         (PresetPick("gentle"), "1:p:gentle"),
         (Menu.TIMEZONE, "1:m:timezone"),
@@ -122,6 +126,7 @@ def test_wire_format(button: Button, data: str) -> None:
     [
         ("n:12:done", NudgeAction(12, NudgeChoice.DONE)),
         ("n:7:snooze", NudgeAction(7, NudgeChoice.SNOOZE)),
+        ("1:n:7:snooze", NudgeAction(7, NudgeChoice.SNOOZE)),  # before the choice of lengths
         ("n:7:skip", NudgeAction(7, NudgeChoice.SKIP)),
         ("tz:Europe/Berlin", TimeZonePick("Europe/Berlin")),
         ("tz:Asia/Tokyo", TimeZonePick("Asia/Tokyo")),
@@ -158,6 +163,12 @@ def test_legacy_data_still_decodes(data: str, button: Button) -> None:
         f"1:n:{BIGGEST_ID + 1}:done",
         "1:n:12:DONE",
         "1:n:12:snoozed",
+        "1:n:12:snooze:",
+        "1:n:12:snooze:20",  # not one of the lengths offered
+        "1:n:12:snooze:030",
+        "1:n:12:snooze:30:1",
+        "1:n:12:done:30",  # only a snooze has a length
+        "n:12:snooze:30",  # lengths came with version 1
         "1:tz:",
         "1:tz:Nowhere/Atlantis",
         "1:tz:europe/berlin",  # never encoded: only canonical names are
@@ -280,3 +291,17 @@ def test_language_pick_wire_format_and_round_trip(code: str) -> None:
 def test_language_pick_takes_only_a_language_the_bot_speaks(data: str) -> None:
     with pytest.raises(CallbackDataError):
         decode(data)
+
+
+@pytest.mark.parametrize(
+    ("data", "minutes"),
+    [("n:7:snooze", 10), ("1:n:7:snooze", 10), ("1:n:7:snooze:30", 30), ("1:n:7:snooze:60", 60)],
+)
+def test_old_snooze_buttons_still_mean_ten_minutes(data: str, minutes: int) -> None:
+    pressed = decode(data)
+    assert isinstance(pressed, NudgeAction)
+    assert pressed.snooze == timedelta(minutes=minutes)
+
+
+def test_the_longest_snooze_button_fits() -> None:
+    assert len(encode(NudgeAction(BIGGEST_ID, NudgeChoice.SNOOZE, 60)).encode()) <= MAX_BYTES

@@ -11,15 +11,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reminder_bot.content import NUDGE_SET_NAMES, choose_nudge, next_nudge, nudge_set
+from reminder_bot.content.choice import hold_back
 
 
 def _draw(ids: list[str], count: int, seed: int) -> list[tuple[str, bool]]:
     rng = random.Random(seed)
     seen: set[str] = set()
     last: str | None = None
-    draws = []
+    draws: list[tuple[str, bool]] = []
+    keep = hold_back(len(ids))  # a new cycle holds back the last cycle's final ids
     for _ in range(count):
-        chosen, restarted = choose_nudge(ids, seen, last, rng)
+        recent = [c for c, _ in draws][-keep:] if keep else []
+        chosen, restarted = choose_nudge(ids, seen, last, rng, recent)
         seen = {chosen} if restarted else seen | {chosen}
         last = chosen
         draws.append((chosen, restarted))

@@ -109,7 +109,7 @@ BROKEN: list[tuple[str, Callable[[Path], None], str]] = [
     (
         "too few nudges",
         _keep_only("posture", 3),
-        r"nudges\.toml: posture: has 3 nudges; this set needs at least 10",
+        r"nudges\.toml: posture: has 3 nudges; this set needs at least 20",
     ),
     (
         "habit missing",

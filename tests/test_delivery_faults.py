@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -133,15 +133,39 @@ async def test_a_nudge_stuck_past_the_stale_limit_is_dropped(
     user = USERS[0]
     emulator.add_fault("429", method="sendMessage", chat_id=user.id, count=1, retry_after=1)
     await faulty.set_time(NINE_BERLIN)
-    await asyncio.sleep(0.3)  # the 429 has come back; the nudge waits for its retry
-    faulty.clock.set(NINE_BERLIN + timedelta(minutes=31))  # past the 30-minute stale limit
+    # Once the 429 came back (the nudge now waits a second for its retry) and everyone else's
+    # nudges went out...
+    await until_calls(faulty, lambda calls: any(c["status"] == 429 for c in calls))
+    await until_calls(
+        faulty,
+        lambda calls: (
+            sum(c["status"] == 200 and c["chat_id"] != user.id for c in calls)
+            == 2 * (len(USERS) - 1)
+        ),
+    )
+    faulty.clock.set(NINE_BERLIN + timedelta(minutes=31))  # ...and falls past the stale limit
     await drain(faulty, expected=2 * len(USERS))
     rows = log_rows(faulty)
     mine = [r for r in rows if r[0] == user.id]
-    # Both of the user's nudges waited (the 429 held the whole chat): both are dropped and
-    # logged, one with the 429 that held it; nobody else is affected.
-    assert [r[2] for r in mine] == ["stale", "stale"], mine
-    assert any("429" in (r[4] or "") for r in mine)
+    # The nudge the 429 held is dropped and logged stale with the 429; the user's other one
+    # is too when the 429 came back before its turn (the 429 holds the whole chat), or went
+    # out before it when the machine is slow; nobody else is affected.
+    held = [r for r in mine if "429" in (r[4] or "")]
+    assert [r[2] for r in held] == ["stale"], mine
+    assert {r[2] for r in mine} <= {"stale", "sent"}, mine
     assert all(r[2] == "sent" for r in rows if r[0] != user.id)
     calls = await faulty.client.calls(faulty.seq, "sendMessage", user.id)
-    assert [c["status"] for c in calls] == [429]
+    statuses = [c["status"] for c in calls]
+    # Nothing reached the user after the 429: the held nudge was never sent late.
+    assert 429 in statuses and 200 not in statuses[statuses.index(429) :], statuses
+    assert statuses.count(200) == sum(r[2] == "sent" for r in mine), (statuses, mine)
+
+
+async def until_calls(
+    bot: BotHarness, done: Callable[[list[dict[str, Any]]], bool], within: float = 10.0
+) -> None:
+    """Until the sendMessage calls since the mark satisfy ``done``."""
+    deadline = asyncio.get_running_loop().time() + within
+    while not done(await bot.client.calls(bot.seq, "sendMessage")):
+        assert asyncio.get_running_loop().time() < deadline, "the calls never came"
+        await asyncio.sleep(0.02)

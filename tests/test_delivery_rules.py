@@ -10,10 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from reminder_bot.delivery_rules import (
+    SNOOZE,
+    SNOOZE_CHOICES,
+    ResendBlock,
     accepts_action,
     latest_slot_in_window,
     plan_due_slot,
+    resend_blocked,
     resend_is_quiet,
+    restart_interval,
     stale_before,
 )
 from reminder_bot.parsing import parse_quiet, parse_rule
@@ -231,3 +236,75 @@ S = DeliveryStatus
 )
 def test_accepts_action(status: DeliveryStatus, action: DeliveryStatus, accepted: bool) -> None:
     assert accepts_action(status, action) is accepted
+
+
+# ----- snooze lengths and the adaptive move timer ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("at", "quiet", "paused_until", "expected"),
+    [
+        # (when the snoozed nudge would come back, quiet hours, pause end, why it may not)
+        (utc(2026, 11, 23, 19, 0), "21:30-07:30", None, None),  # 20:00 Berlin
+        (utc(2026, 11, 23, 20, 30), "21:30-07:30", None, ResendBlock.QUIET),  # 21:30: quiet
+        (utc(2026, 11, 23, 20, 29), "21:30-07:30", None, None),  # a minute before
+        (utc(2026, 11, 24, 6, 30), "21:30-07:30", None, None),  # 07:30: quiet has ended
+        (utc(2026, 11, 23, 12, 0), None, utc(2026, 11, 23, 13, 0), ResendBlock.PAUSED),
+        (utc(2026, 11, 23, 13, 0), None, utc(2026, 11, 23, 13, 0), None),  # the pause's end
+        (utc(2026, 11, 23, 20, 30), "21:30-07:30", utc(2026, 11, 24), ResendBlock.PAUSED),
+    ],
+)
+def test_a_snooze_never_comes_back_in_quiet_hours_or_a_pause(
+    at: datetime, quiet: str | None, paused_until: datetime | None, expected: object
+) -> None:
+    quiet_hours = parse_quiet(quiet) if quiet else None
+    assert resend_blocked(at, BERLIN, quiet_hours, paused_until) == expected
+
+
+def test_snooze_choices_start_with_the_old_ten_minutes() -> None:
+    assert SNOOZE == SNOOZE_CHOICES[0] == timedelta(minutes=10)
+    assert SNOOZE_CHOICES == tuple(sorted(SNOOZE_CHOICES))
+
+
+MOVE = "every 45m from 09:00 to 17:30 on weekdays"
+
+
+@pytest.mark.parametrize(
+    ("rule", "pressed", "quiet", "paused_until", "expected"),
+    [
+        # (move's rule, Done pressed at (UTC; Berlin is +1), quiet, pause end, next move nudge)
+        (MOVE, utc(2026, 11, 23, 8, 7), None, None, utc(2026, 11, 23, 8, 52)),  # 09:52 local
+        (MOVE, utc(2026, 11, 23, 15, 44), None, None, utc(2026, 11, 23, 16, 29)),  # 17:29
+        # Past the window's end (18:15): the first slot of the next weekday, on the grid.
+        (MOVE, utc(2026, 11, 23, 16, 30), None, None, utc(2026, 11, 24, 8, 0)),
+        # Friday evening: Monday's first slot (weekdays only).
+        (MOVE, utc(2026, 11, 27, 16, 30), None, None, utc(2026, 11, 30, 8, 0)),
+        # Into quiet hours (13:15 local, quiet 13:00-14:00): the grid's next slot after, 14:15.
+        (MOVE, utc(2026, 11, 23, 11, 30), "13:00-14:00", None, utc(2026, 11, 23, 13, 15)),
+        # Into a pause (to 11:00 local): the grid's first slot after its end, 11:15.
+        (MOVE, utc(2026, 11, 23, 8, 0), None, utc(2026, 11, 23, 10, 0), utc(2026, 11, 23, 10, 15)),
+        # A window crossing midnight, on the day it started.
+        (
+            "every 1h from 22:00 to 02:00",
+            utc(2026, 11, 23, 22, 30),
+            None,
+            None,
+            utc(2026, 11, 23, 23, 30),
+        ),
+        # Fixed times keep their times.
+        ("at 10:00,15:00 daily", utc(2026, 11, 23, 8, 0), None, None, None),
+        ("off", utc(2026, 11, 23, 8, 0), None, None, None),
+    ],
+)
+def test_done_restarts_the_interval_from_the_press(
+    rule: str,
+    pressed: datetime,
+    quiet: str | None,
+    paused_until: datetime | None,
+    expected: datetime | None,
+) -> None:
+    quiet_hours = parse_quiet(quiet) if quiet else None
+    got = restart_interval(
+        parse_rule(rule), BERLIN, pressed, quiet=quiet_hours, paused_until=paused_until
+    )
+    assert got == expected

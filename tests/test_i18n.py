@@ -78,7 +78,7 @@ def test_templates_split_interface_and_health_texts() -> None:
     interface = (LOCALE / "reminder_bot.pot").read_text()
     content = (LOCALE / "content.pot").read_text()
     assert 'msgid "I don\'t know you yet. Send /start to begin."' in interface
-    assert 'msgid "Snooze 10 min"' in interface
+    assert 'msgid "⏰ Snoozed until {time}"' in interface
     assert 'msgid "General information, not medical advice."' in content
     assert 'msgid "your local emergency number"' in content  # set inside health sentences
     assert 'msgid "General information, not medical advice."' not in interface

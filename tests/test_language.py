@@ -67,7 +67,7 @@ async def test_until_a_pick_the_bot_follows_the_client(bot: BotHarness) -> None:
     assert "Lo que puedo hacer" in text_of(await bot.send("/help", alice_in_spanish))
     # Nudges, sent outside any update, follow the stored language: Spanish buttons and text.
     nudge = (await nudges_at(bot, MONDAY_0700_UTC + timedelta(hours=1), 2))[0]
-    assert [label[2:] for label in labels(nudge)] == ["Hecho", "Posponer 10 min", "Omitir"]
+    assert [label[2:] for label in labels(nudge)] == ["Hecho", "Omitir", "10 min", "30 min", "1 h"]
     assert text_of(nudge).endswith("<i>Información general, no consejo médico.</i>")
     await press(bot, nudge, "Hecho", alice_in_spanish)
     assert "Hecho a las 09:00" in text_of(await bot.reply(ALICE.id, "editMessageText"))
@@ -152,7 +152,8 @@ async def test_a_spanish_user_gets_relief_redflags_and_nudges_in_spanish(
         text = text_of(nudge)
         assert text.split("</b>")[0].removeprefix("<b>").split(":")[0] in headings, text
         assert text.endswith(SPANISH_DISCLAIMER)
-        assert [label[2:] for label in labels(nudge)] == ["Hecho", "Posponer 10 min", "Omitir"]
+        shown = [label[2:] for label in labels(nudge)]
+        assert shown == ["Hecho", "Omitir", "10 min", "30 min", "1 h"]
 
 
 async def test_health_texts_follow_a_pick_of_english(bot: BotHarness) -> None:

@@ -73,6 +73,19 @@ def test_standing_job_gets_wording_for_standing_work() -> None:
     assert "sit-and-rest" not in presets["standing-job"].description
 
 
+def test_only_desk_worker_restarts_the_move_timer_on_done(tmp_path: Path) -> None:
+    presets = load_presets(builtin_presets_dir())
+    assert {name: presets[name].adaptive_move for name in SHIPPED} == {
+        "desk-worker": True,
+        "standing-job": False,
+        "gentle": False,
+    }
+    (tmp_path / "a.toml").write_text("adaptive_move = true\n" + GOOD, encoding="utf-8")
+    (tmp_path / "b.toml").write_text("adaptive_move = false\n" + GOOD, encoding="utf-8")
+    loaded = load_presets(tmp_path)
+    assert loaded["a"].adaptive_move and not loaded["b"].adaptive_move
+
+
 def test_work_is_read_from_each_preset_file(tmp_path: Path) -> None:
     (tmp_path / "warehouse.toml").write_text('work = "standing"\n' + GOOD, encoding="utf-8")
     (tmp_path / "office.toml").write_text(GOOD, encoding="utf-8")
@@ -152,6 +165,9 @@ BROKEN = [
     ("p.toml", 'work = "walking"\n' + GOOD, "work",
      ["unknown kind of work 'walking'", "sitting or standing", 'example: "standing"']),
     ("p.toml", "work = 1\n" + GOOD, "work", ["quoted string", "int"]),
+    ("p.toml", 'adaptive_move = "yes"\n' + GOOD, "adaptive_move",
+     ["true or false", "str 'yes'", 'example: "adaptive_move = true"']),
+    ("p.toml", "adaptive_move = 1\n" + GOOD, "adaptive_move", ["true or false", "int 1"]),
     ("p.toml", GOOD.split("[habits]")[0], "habits", ["missing", "[habits]"]),
     ("p.toml", GOOD.split("[habits]")[0] + "habits = 3\n", "habits", ["table"]),
     ("p.toml", _replace('"every 45m"', '"every 45m'), None, ["not valid TOML", "line 5"]),

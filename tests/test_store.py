@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from reminder_bot.delivery_rules import SNOOZE
-from reminder_bot.parsing import parse_rule
+from reminder_bot.delivery_rules import SNOOZE, SNOOZE_CHOICES
+from reminder_bot.parsing import parse_quiet, parse_rule
 from reminder_bot.presets import builtin_presets_dir, load_presets
 from reminder_bot.status import DeliveryStatus as S
 from reminder_bot.store import ActionOutcome, Store
@@ -183,3 +183,79 @@ async def test_forget_deletes_every_row_of_the_user_only(store: Store) -> None:
     assert removed == 1 + 4 + 1 + 1  # user, schedules, delivery, nudge cycle
     assert rows(store, "select distinct user_id from schedules") == [(BOB,)]
     assert await store.get_user(ALICE) is None
+
+
+# ----- snooze lengths and the adaptive move timer ------------------------------------------------
+
+
+@pytest.mark.parametrize("length", SNOOZE_CHOICES)
+async def test_a_snooze_of_any_length_comes_back_once_at_its_end(
+    store: Store, length: timedelta
+) -> None:
+    delivery_id = await sent_nudge(store)
+    result = await store.record_action(delivery_id, ALICE, ALICE, S.SNOOZED, NOW, length)
+    assert result.outcome is ActionOutcome.RECORDED
+    assert result.delivery is not None and result.delivery.snooze_due == NOW + length
+    early = await store.claim(NOW + length - timedelta(seconds=1), limit=100, catch_up=CATCH_UP)
+    assert early.snoozed == []
+    claim = await store.claim(NOW + length, limit=100, catch_up=CATCH_UP)
+    assert [d.id for d in claim.snoozed] == [delivery_id]
+    assert (await store.claim(NOW + length, limit=100, catch_up=CATCH_UP)).snoozed == []
+
+
+@pytest.mark.parametrize(
+    ("length", "outcome"),
+    [
+        # Quiet hours 09:45-12:00 Berlin, pressed at 09:00.
+        (timedelta(minutes=10), ActionOutcome.RECORDED),
+        (timedelta(minutes=30), ActionOutcome.RECORDED),
+        (timedelta(hours=1), ActionOutcome.SNOOZE_QUIET),
+    ],
+)
+async def test_a_snooze_into_quiet_hours_is_refused_and_nothing_recorded(
+    store: Store, length: timedelta, outcome: ActionOutcome
+) -> None:
+    delivery_id = await sent_nudge(store)
+    await store.set_quiet(ALICE, parse_quiet("09:45-12:00"), NOW)
+    result = await store.record_action(delivery_id, ALICE, ALICE, S.SNOOZED, NOW, length)
+    assert result.outcome is outcome
+    status = "snoozed" if outcome is ActionOutcome.RECORDED else "sent"
+    assert rows(store, "select status from deliveries where id = ?", delivery_id) == [(status,)]
+
+
+async def test_a_snooze_into_a_pause_is_refused(store: Store) -> None:
+    delivery_id = await sent_nudge(store)
+    await store.set_pause(ALICE, NOW + timedelta(hours=2), NOW)
+    result = await store.record_action(delivery_id, ALICE, ALICE, S.SNOOZED, NOW, SNOOZE)
+    assert result.outcome is ActionOutcome.SNOOZE_PAUSED
+    assert rows(store, "select status, snooze_due from deliveries") == [("sent", None)]
+
+
+async def test_a_pause_set_after_the_snooze_drops_its_resend(store: Store) -> None:
+    delivery_id = await sent_nudge(store)
+    await store.record_action(delivery_id, ALICE, ALICE, S.SNOOZED, NOW, SNOOZE)
+    await store.set_pause(ALICE, NOW + timedelta(hours=2), NOW + timedelta(minutes=1))
+    assert (await store.claim(NOW + SNOOZE, limit=100, catch_up=CATCH_UP)).snoozed == []
+    assert rows(store, "select status, snooze_due from deliveries") == [("snoozed", None)]
+
+
+@pytest.mark.parametrize(
+    ("adaptive", "next_move"),
+    [
+        (frozenset({"desk-worker"}), NOW + timedelta(minutes=37)),  # pressed at 09:07 + 30m
+        (frozenset(), NOW + timedelta(minutes=30)),  # the rule's grid: 09:30
+    ],
+)
+async def test_done_on_move_restarts_the_interval_when_the_preset_says_so(
+    tmp_path: Path, adaptive: frozenset[str], next_move: datetime
+) -> None:
+    store = Store(tmp_path / "a.sqlite3", {"move": ["a"]}, adaptive_presets=adaptive)
+    try:
+        delivery_id = await sent_nudge(store)
+        pressed = NOW + timedelta(minutes=7)
+        result = await store.record_action(delivery_id, ALICE, ALICE, S.DONE, pressed, SNOOZE)
+        assert result.outcome is ActionOutcome.RECORDED
+        assert result.rescheduled is bool(adaptive)
+        assert (await store.schedules(ALICE))["move"].next_due == next_move
+    finally:
+        store.close()

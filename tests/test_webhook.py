@@ -53,7 +53,8 @@ async def test_a_whole_session_by_webhook(webhook_bot: BotHarness) -> None:
     assert len(opened.sent) == 1 and opened.answer["callback_query_id"]
     # A nudge at its time, and its Done button.
     nudge = (await nudges_at(bot, MONDAY_0700_UTC + timedelta(hours=1), 2))[0]
-    assert [b["text"][2:] for b in buttons_of(nudge)] == ["Done", "Snooze 10 min", "Skip"]
+    shown = [b["text"][2:] for b in buttons_of(nudge)]
+    assert shown == ["Done", "Skip", "10 min", "30 min", "1 h"]
     await press(bot, nudge, "Done")
     assert "Done at 09:00" in text_of(await bot.reply(ALICE.id, "editMessageText"))
     relief = text_of(await bot.send("/relief"))

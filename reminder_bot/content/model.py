@@ -46,12 +46,15 @@ class NudgeSet:
     caution: bool = False
 
 
-# The fewest nudges in a habit's own set, so that reminders vary (exercises: one each).
-MIN_NUDGES_PER_HABIT = 10
+# The fewest nudges in a habit's own set, so that reminders vary (exercises: one each). The
+# default preset's busiest 3 days need more where a habit comes often: no text may come back
+# within 3 days, and a set of n holds back ``choice.hold_back(n)`` (hydrate 21 slots in 3
+# days, so 27; move 36, so 42; tests/test_content_freshness.py).
+MIN_NUDGES_PER_HABIT = 20
 # Every set, in file order. Which one a slot draws from: ``choice.nudge_set``.
 NUDGE_SETS: tuple[NudgeSet, ...] = (
-    NudgeSet("hydrate", "hydrate", MIN_NUDGES_PER_HABIT, caution=True),
-    NudgeSet("move", "move", MIN_NUDGES_PER_HABIT),
+    NudgeSet("hydrate", "hydrate", 27, caution=True),
+    NudgeSet("move", "move", 42),
     # Breaks for people on their feet all day (presets with work = "standing").
     NudgeSet("move-standing", "move", 5),
     NudgeSet("posture", "posture", MIN_NUDGES_PER_HABIT),

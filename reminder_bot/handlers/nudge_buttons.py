@@ -1,20 +1,22 @@
-"""Done / Snooze / Skip under a nudge."""
+"""Done / Skip / Snooze (10 min, 30 min, 1 h) under a nudge."""
 
 from __future__ import annotations
 
 import html
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from telegram import Update
 from telegram.constants import ParseMode
 
 from reminder_bot.callbacks import NudgeAction, NudgeChoice
-from reminder_bot.delivery_rules import SNOOZE
+from reminder_bot.delivery_rules import SNOOZE, SNOOZE_CHOICES
 from reminder_bot.handlers.common import button_query
 from reminder_bot.handlers.context import BotContext
 from reminder_bot.i18n import _
+from reminder_bot.rule_text import format_quiet
 from reminder_bot.status import DeliveryStatus
-from reminder_bot.store import ActionOutcome
+from reminder_bot.store import ActionOutcome, User
+from reminder_bot.when_text import format_when
 
 RECORDED_AS = {
     NudgeChoice.DONE: DeliveryStatus.DONE,
@@ -36,7 +38,7 @@ async def nudge_button(update: Update, context: BotContext, pressed: NudgeAction
         chat.id if chat is not None else None,
         RECORDED_AS[pressed.action],
         now,
-        SNOOZE,
+        pressed.snooze,
         message_id=query.message.message_id if query.message is not None else None,
     )
     if result.outcome is ActionOutcome.NOT_YOURS:
@@ -45,10 +47,15 @@ async def nudge_button(update: Update, context: BotContext, pressed: NudgeAction
     if result.outcome is ActionOutcome.CLOSED:
         await query.answer(_("This reminder is already closed."))
         return
-    if pressed.action is NudgeChoice.SNOOZE:
-        svc.dispatcher.kick()
     user = context.stored_user
-    answer, status = acknowledgement(pressed.action, now, user.zone if user else UTC)
+    zone = user.zone if user else UTC
+    if result.outcome in REFUSED_SNOOZE:
+        refusal = snooze_refusal(result.outcome, user, now, pressed.snooze)
+        await query.answer(refusal, show_alert=True)
+        return
+    if pressed.action is NudgeChoice.SNOOZE or result.rescheduled:
+        svc.dispatcher.kick()
+    answer, status = acknowledgement(pressed.action, now, zone, pressed.snooze)
     await query.answer(answer)
     message = query.message
     original = message.text_html if message is not None and hasattr(message, "text_html") else ""
@@ -59,15 +66,42 @@ async def nudge_button(update: Update, context: BotContext, pressed: NudgeAction
     )
 
 
-def acknowledgement(action: NudgeChoice, now: datetime, zone: tzinfo) -> tuple[str, str]:
+REFUSED_SNOOZE = (ActionOutcome.SNOOZE_QUIET, ActionOutcome.SNOOZE_PAUSED)
+
+
+def snooze_refusal(
+    outcome: ActionOutcome, user: User | None, now: datetime, snooze: timedelta
+) -> str:
+    """The alert for a snooze that would come back in quiet hours or a pause, and what to do:
+    a shorter snooze where there is one."""
+    zone = user.zone if user else UTC
+    if outcome is ActionOutcome.SNOOZE_PAUSED and user and user.paused_until:
+        return _(
+            "Your reminders are paused until {when}, so a snoozed one can't come back before "
+            "then. Press Done or Skip."
+        ).format(when=format_when(user.paused_until, zone, now))
+    quiet = format_quiet(user.quiet) if user and user.quiet else "-"
+    if snooze > SNOOZE_CHOICES[0]:
+        return _(
+            "That would bring it back in your quiet hours ({quiet}). Pick a shorter snooze, "
+            "or press Done or Skip."
+        ).format(quiet=quiet)
+    return _("That would bring it back in your quiet hours ({quiet}). Press Done or Skip.").format(
+        quiet=quiet
+    )
+
+
+def acknowledgement(
+    action: NudgeChoice, now: datetime, zone: tzinfo, snooze: timedelta = SNOOZE
+) -> tuple[str, str]:
     """(the toast for the press, the line noted under the nudge), times in the user's zone."""
     if action is NudgeChoice.DONE:
         done_at = f"{now.astimezone(zone):%H:%M}"
         return _("Nice work! 💪"), _("✅ Done at {time}").format(time=done_at)
     if action is NudgeChoice.SNOOZE:
-        until = f"{(now + SNOOZE).astimezone(zone):%H:%M}"
+        until = f"{(now + snooze).astimezone(zone):%H:%M}"
         return (
-            _("I'll remind you again in 10 minutes."),
+            _("I'll remind you again at {time}.").format(time=until),
             _("⏰ Snoozed until {time}").format(time=until),
         )
     return _("Skipped."), _("⏭ Skipped")

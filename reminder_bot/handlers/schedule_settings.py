@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from reminder_bot.callbacks import PresetPick, TimeZonePick, encode
+from reminder_bot.delivery_rules import ADAPTIVE_HABIT
 from reminder_bot.describe import describe_rule
 from reminder_bot.handlers.common import (
     Command,
@@ -45,7 +46,7 @@ from reminder_bot.parsing import (
 )
 from reminder_bot.presets import Preset
 from reminder_bot.rule_text import format_quiet
-from reminder_bot.schedule import HABITS, Rule
+from reminder_bot.schedule import HABITS, Every, Rule
 from reminder_bot.settings_ops import SettingRefused
 from reminder_bot.store import User
 from reminder_bot.when_text import format_when
@@ -111,6 +112,12 @@ def parse_schedule_rule(args: str) -> tuple[str, Rule]:
         raise ParseError(error.message, f"{habit} {error.example}") from None
 
 
+def adaptive_move(svc: Services, user: User) -> bool:
+    """Whether the user's preset restarts the move interval on Done (``adaptive_move``)."""
+    preset = svc.presets.get(user.preset or "")
+    return preset is not None and preset.adaptive_move
+
+
 async def schedule_overview(svc: Services, user: User) -> str:
     """Every habit's rule and next nudge, quiet hours, and any pause or stop."""
     rows = await svc.store.schedules(user.id)
@@ -120,11 +127,13 @@ async def schedule_overview(svc: Services, user: User) -> str:
         row = rows.get(habit)
         if row is None:
             continue
-        rule = describe_rule(parse_rule(row.rule_text))
-        line = f"{habit_label(habit)}: {html.escape(rule)}"
+        rule = parse_rule(row.rule_text)
+        line = f"{habit_label(habit)}: {html.escape(describe_rule(rule))}"
         if row.next_due is not None:
             line += " — " + _("next {when}").format(when=format_when(row.next_due, user.zone, now))
         lines.append(line)
+        if habit == ADAPTIVE_HABIT and isinstance(rule, Every) and adaptive_move(svc, user):
+            lines.append("   " + _("↻ Done restarts the interval from when you press it."))
     lines.append("")
     lines.append(
         _("Quiet hours: {quiet}").format(quiet=format_quiet(user.quiet))

@@ -87,10 +87,15 @@ class Store:
         *,
         rng: random.Random | None = None,
         preset_work: Mapping[str, str] | None = None,
+        adaptive_presets: frozenset[str] = frozenset(),
     ) -> None:
         self.path = Path(path)
         self._sql = Sql(
-            open_database(path), nudge_ids or {}, rng or random.Random(), preset_work or {}
+            open_database(path),
+            nudge_ids or {},
+            rng or random.Random(),
+            preset_work or {},
+            adaptive_presets,
         )
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
 

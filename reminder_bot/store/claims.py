@@ -38,7 +38,7 @@ _DUE_ROWS = """
 """
 
 DELIVERIES_WITH_USER = """
-    select d.*, u.language, u.timezone, u.quiet from deliveries d
+    select d.*, u.language, u.timezone, u.quiet, u.paused_until from deliveries d
     join users u on u.id = d.user_id
 """
 
@@ -153,17 +153,27 @@ class Claims:
         return chosen
 
     def _take_snoozes(self, now: datetime, limit: int) -> list[Delivery]:
-        """The snoozed nudges due now, their snooze cleared so no later tick takes them."""
-        rows = self.db.query(
-            DELIVERIES_WITH_USER + "where d.snooze_due is not null and d.snooze_due <= ? "
-            "and u.active = 1 order by d.snooze_due limit ?",
-            [to_epoch(now), limit],
+        """The snoozed nudges due now, their snooze cleared so no later tick takes them; those
+        that would break quiet hours or a pause set since the press are dropped."""
+        rows = list(
+            self.db.query(
+                DELIVERIES_WITH_USER + "where d.snooze_due is not null and d.snooze_due <= ? "
+                "and u.active = 1 order by d.snooze_due limit ?",
+                [to_epoch(now), limit],
+            )
+        )
+        self.conn.executemany(
+            "update deliveries set snooze_due = null where id = ?", [[row["id"]] for row in rows]
         )
         taken = [delivery_from_row(row) for row in rows]
-        self.conn.executemany(
-            "update deliveries set snooze_due = null where id = ?", [[d.id] for d in taken]
-        )
-        return taken
+        return [
+            delivery
+            for delivery, row in zip(taken, rows, strict=True)
+            if delivery_rules.resend_blocked(
+                now, delivery.zone, delivery.quiet, optional_time(row["paused_until"])
+            )
+            is None
+        ]
 
     def next_wake(self) -> datetime | None:
         """The earliest instant anything is due: a schedule slot or a snoozed nudge."""

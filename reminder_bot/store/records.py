@@ -70,12 +70,15 @@ class ActionOutcome(Enum):
     RECORDED = "recorded"
     NOT_YOURS = "not yours"  # another user's nudge, or a nudge sent to another chat
     CLOSED = "closed"  # already answered, or no longer on screen
+    SNOOZE_QUIET = "snooze into quiet hours"  # refused: it would come back in quiet hours
+    SNOOZE_PAUSED = "snooze into a pause"  # refused: it would come back while paused
 
 
 @dataclass(frozen=True)
 class ActionResult:
     outcome: ActionOutcome
     delivery: Delivery | None = None
+    rescheduled: bool = False  # Done restarted the habit's interval (adaptive move timer)
 
 
 def optional_time(epoch: int | None) -> datetime | None:

@@ -31,6 +31,10 @@ from reminder_bot.store.records import (
 )
 
 _UNCONFIRMED = ", ".join(f"'{status}'" for status in UNCONFIRMED)
+_REFUSED_SNOOZE = {
+    delivery_rules.ResendBlock.QUIET: ActionOutcome.SNOOZE_QUIET,
+    delivery_rules.ResendBlock.PAUSED: ActionOutcome.SNOOZE_PAUSED,
+}
 
 
 def stored_quiet(quiet: QuietHours | None) -> str | None:
@@ -47,6 +51,7 @@ class Sql(Claims):
         nudge_ids: Mapping[str, Sequence[str]],
         rng: random.Random,
         preset_work: Mapping[str, str],
+        adaptive_presets: frozenset[str] = frozenset(),
     ):
         self.db = db
         self.conn = db.conn
@@ -55,6 +60,8 @@ class Sql(Claims):
         # Only a preset's name is stored with a user: its kind of work (which wording fits)
         # comes from the presets loaded at start-up; a preset since removed counts as sitting.
         self.preset_work = dict(preset_work)
+        # The presets whose Done on a move nudge restarts its interval (``adaptive_move``).
+        self.adaptive_presets = adaptive_presets
 
     # ----- users -------------------------------------------------------------------------
 
@@ -268,13 +275,44 @@ class Sql(Claims):
                 return ActionResult(ActionOutcome.CLOSED, delivery)
             if not delivery_rules.accepts_action(delivery.status, action):
                 return ActionResult(ActionOutcome.CLOSED, delivery)
-            snooze_due = to_epoch(now + snooze) if action == DeliveryStatus.SNOOZED else None
+            user = self._stored_user(user_id)
+            snooze_due = None
+            if action == DeliveryStatus.SNOOZED:
+                block = delivery_rules.resend_blocked(
+                    now + snooze, user.zone, user.quiet, user.paused_until
+                )
+                if block is not None:
+                    return ActionResult(_REFUSED_SNOOZE[block], delivery)
+                snooze_due = to_epoch(now + snooze)
             self.conn.execute(
                 "update deliveries set status = ?, acted_at = ?, snooze_due = ? where id = ?",
                 [action, to_epoch(now), snooze_due, delivery_id],
             )
             updated = {**rows[0], "status": action, "snooze_due": snooze_due}
-            return ActionResult(ActionOutcome.RECORDED, delivery_from_row(updated))
+            rescheduled = action == DeliveryStatus.DONE and self._restart_interval(
+                user, delivery.habit, now
+            )
+            return ActionResult(ActionOutcome.RECORDED, delivery_from_row(updated), rescheduled)
+
+    def adaptive(self, user: User) -> bool:
+        """Whether Done on the user's move nudges restarts the interval (their preset's)."""
+        return (user.preset or "") in self.adaptive_presets
+
+    def _restart_interval(self, user: User, habit: str, now: datetime) -> bool:
+        """The adaptive move timer: the habit's next nudge one interval after this Done."""
+        if habit != delivery_rules.ADAPTIVE_HABIT or not user.active or not self.adaptive(user):
+            return False
+        rule_text = self._rule_texts(user.id).get(habit)
+        if rule_text is None:
+            return False
+        rule, zone = cached_rule(rule_text), user.zone
+        due = delivery_rules.restart_interval(
+            rule, zone, now, quiet=user.quiet, paused_until=user.paused_until
+        )
+        if due is None:
+            return False
+        self._set_next_due(user.id, habit, due)
+        return True
 
     def user_count(self) -> int:
         return self.db.table("users").count
