@@ -79,6 +79,7 @@ async def test_help_lists_every_command_and_the_menu_matches(bot: BotHarness) ->
         "relief",
         "redflags",
         "stop",
+        "export",
         "forget",
         "language",
         "help",

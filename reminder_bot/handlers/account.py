@@ -1,11 +1,14 @@
-"""The user's data and consent: /stop, /forget with its confirmation, and blocking the bot."""
+"""The user's data and consent: /stop, /export, /forget with its confirmation, and blocking the
+bot."""
 
 from __future__ import annotations
 
+import json
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from reminder_bot import __version__
 from reminder_bot.callbacks import ForgetConfirm, encode
 from reminder_bot.handlers.common import Command, button_query, edit_pressed, registered, reply
 from reminder_bot.handlers.context import BotContext
@@ -26,6 +29,29 @@ async def stop_command(update: Update, context: BotContext, user: User) -> None:
         _(
             "⏹ Stopped. I won't send any more nudges. Your settings are kept: "
             "/start turns nudges back on, /forget deletes your data."
+        ),
+    )
+
+
+@registered
+async def export_command(update: Update, context: BotContext, user: User) -> None:
+    """Send everything stored about the user as one JSON file."""
+    svc = context.services
+    now = svc.clock.now()
+    document = {
+        "exported_at": now.isoformat(),
+        "by": f"reminder-bot {__version__}",
+        **await svc.store.export_user(user.id),
+    }
+    data = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    message = update.effective_message
+    assert message is not None
+    await message.reply_document(
+        document=data,
+        filename=f"reminder-bot-{now:%Y-%m-%d}.json",
+        caption=_(
+            "Everything I store about you, as JSON: your settings, schedules and the log of "
+            "your nudges. /forget deletes it all."
         ),
     )
 
@@ -78,5 +104,6 @@ async def chat_member(update: Update, context: BotContext) -> None:
 # This module's rows of the command table (reminder_bot.commands), in menu order.
 COMMANDS = (
     Command("stop", N_("Stop all nudges (your settings are kept)"), stop_command),
+    Command("export", N_("Get everything the bot stores about you"), export_command),
     Command("forget", N_("Delete everything the bot knows about you"), forget_command),
 )

@@ -20,7 +20,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlite_utils import Database
 
 from reminder_bot import health
-from reminder_bot.store import language, retention, stats
+from reminder_bot.store import export, language, retention, stats
 from reminder_bot.store.claims import Claim
 from reminder_bot.store.records import ActionOutcome, ActionResult, Delivery, ScheduleRow, User
 from reminder_bot.store.schema import migrations
@@ -125,6 +125,8 @@ class Store:
     mark_sending = _on_writer(Sql.mark_sending)
     mark_sent = _on_writer(Sql.mark_sent)
     record_action = _on_writer(Sql.record_action)
+    # /export: everything stored about one user
+    export_user = _on_writer(export.export)
     # /admin's figures (reads only)
     admin_stats = _on_writer(stats.stats)
     # health (reminder-bot healthcheck)

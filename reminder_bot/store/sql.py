@@ -42,6 +42,11 @@ def stored_quiet(quiet: QuietHours | None) -> str | None:
     return None if quiet is None else format_quiet(quiet)
 
 
+# Every table with rows about one user (by user_id), besides ``users``: /forget deletes from
+# them, /export reads them (store/export.py keeps the same list, a test holds them equal).
+USER_TABLES = ("deliveries", "daily_counts", "nudge_cycles", "schedules")
+
+
 class Sql(Claims):
     """All reads and writes of the bot's state, synchronous."""
 
@@ -176,7 +181,7 @@ class Sql(Claims):
         """Delete every row about the user; return how many rows went."""
         with self.db.atomic():
             total = 0
-            for table in ("deliveries", "daily_counts", "nudge_cycles", "schedules"):
+            for table in USER_TABLES:
                 total += self.db.execute(
                     f"delete from {table} where user_id = ?", [user_id]
                 ).rowcount
