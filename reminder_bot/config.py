@@ -97,28 +97,34 @@ def _number(env: Mapping[str, str], name: str, *, minimum: float, example: str) 
     return value
 
 
+def read_secret(env: Mapping[str, str], name: str, what: str) -> tuple[str | None, str]:
+    """The value of ``name``, else the content of the file ``name_FILE`` names (container
+    secrets); with the variable it came from, for messages. (None, name) when neither is set."""
+    value = _get(env, name)
+    if value is not None:
+        return value, name
+    file_name = f"{name}_FILE"
+    path = _get(env, file_name)
+    if path is None:
+        return None, name
+    try:
+        return Path(path).read_text(encoding="utf-8").strip(), file_name
+    except OSError as error:
+        raise ConfigError(
+            f"{file_name}={path!r} cannot be read ({error.strerror}); "
+            f"point it at a readable file that holds only the {what}"
+        ) from None
+
+
 def read_token(env: Mapping[str, str]) -> str:
-    token = _get(env, "TELEGRAM_BOT_TOKEN")
+    token, source = read_secret(env, "TELEGRAM_BOT_TOKEN", "token")
     if token is None:
-        token_file = _get(env, "TELEGRAM_BOT_TOKEN_FILE")
-        if token_file is None:
-            raise ConfigError(
-                "TELEGRAM_BOT_TOKEN is not set. Get a token from @BotFather and run "
-                "TELEGRAM_BOT_TOKEN=123456:ABC-your-token reminder-bot run, or put it in a file "
-                "and set TELEGRAM_BOT_TOKEN_FILE=/run/secrets/telegram_token. "
-                "To try the bot without a token, run: reminder-bot demo"
-            )
-        path = Path(token_file)
-        try:
-            token = path.read_text(encoding="utf-8").strip()
-        except OSError as error:
-            raise ConfigError(
-                f"TELEGRAM_BOT_TOKEN_FILE={token_file!r} cannot be read ({error.strerror}); "
-                "point it at a readable file that holds only the token"
-            ) from None
-        source = "TELEGRAM_BOT_TOKEN_FILE"
-    else:
-        source = "TELEGRAM_BOT_TOKEN"
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is not set. Get a token from @BotFather and run "
+            "TELEGRAM_BOT_TOKEN=123456:ABC-your-token reminder-bot run, or put it in a file "
+            "and set TELEGRAM_BOT_TOKEN_FILE=/run/secrets/telegram_token. "
+            "To try the bot without a token, run: reminder-bot demo"
+        )
     if not TOKEN_PATTERN.match(token):
         raise ConfigError(
             f"{source} does not hold a bot token: it must look like 123456789:AAH-the-rest "
@@ -221,18 +227,7 @@ def read_webhook(env: Mapping[str, str]) -> tuple[str | None, tuple[str, int], s
 
 
 def _secret(env: Mapping[str, str]) -> str | None:
-    secret = _get(env, "REMINDER_BOT_WEBHOOK_SECRET")
-    source = "REMINDER_BOT_WEBHOOK_SECRET"
-    secret_file = _get(env, "REMINDER_BOT_WEBHOOK_SECRET_FILE")
-    if secret is None and secret_file is not None:
-        source = "REMINDER_BOT_WEBHOOK_SECRET_FILE"
-        try:
-            secret = Path(secret_file).read_text(encoding="utf-8").strip()
-        except OSError as error:
-            raise ConfigError(
-                f"REMINDER_BOT_WEBHOOK_SECRET_FILE={secret_file!r} cannot be read "
-                f"({error.strerror}); point it at a readable file that holds only the secret"
-            ) from None
+    secret, source = read_secret(env, "REMINDER_BOT_WEBHOOK_SECRET", "secret")
     if secret is not None and not SECRET_PATTERN.match(secret):
         raise ConfigError(
             f"{source} must be 1-256 characters, each a letter, digit, '_' or '-' (Telegram's "
