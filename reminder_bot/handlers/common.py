@@ -8,7 +8,7 @@ import html
 import re
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -75,6 +75,24 @@ def registered(func: UserHandler) -> Handler:
         user = await require_user(update, context)
         if user is not None:
             await func(update, context, user)
+
+    return wrapper
+
+
+Pressed = TypeVar("Pressed")
+
+
+def registered_press(
+    func: Callable[[Update, BotContext, Pressed, User], Coroutine[Any, Any, None]],
+) -> Callable[[Update, BotContext, Pressed], Coroutine[Any, Any, None]]:
+    """A button handler for people who have sent /start; anyone else is asked to first, in
+    the press's own answer."""
+
+    @functools.wraps(func)
+    async def wrapper(update: Update, context: BotContext, pressed: Pressed) -> None:
+        user = await require_user(update, context)
+        if user is not None:
+            await func(update, context, pressed, user)
 
     return wrapper
 

@@ -25,8 +25,8 @@ from reminder_bot.handlers.common import (
     button_query,
     edit_pressed,
     registered,
+    registered_press,
     reply,
-    require_user,
 )
 from reminder_bot.handlers.context import BotContext
 from reminder_bot.i18n import N_, _
@@ -67,13 +67,13 @@ def language_keyboard(user: User) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons])
 
 
-async def language_button(update: Update, context: BotContext, pressed: LanguagePick) -> None:
+@registered_press
+async def language_button(
+    update: Update, context: BotContext, pressed: LanguagePick, user: User
+) -> None:
     """Store the picked language and confirm it, in that language, in place of the choices."""
     svc = context.services
     query = button_query(update)
-    user = await require_user(update, context)
-    if user is None:
-        return
     await svc.store.set_language(user.id, pressed.language, svc.clock.now())
     with i18n.language(pressed.language):
         await query.answer()

@@ -15,8 +15,8 @@ from reminder_bot.handlers.common import (
     button_query,
     command,
     out_of_date,
+    registered_press,
     reply,
-    require_user,
 )
 from reminder_bot.handlers.context import BotContext
 from reminder_bot.handlers.schedule_settings import (
@@ -135,24 +135,24 @@ def help_text(commands: Iterable[tuple[str, str]]) -> str:
     return "\n".join(lines)
 
 
-async def timezone_button(update: Update, context: BotContext, pressed: TimeZonePick) -> None:
+@registered_press
+async def timezone_button(
+    update: Update, context: BotContext, pressed: TimeZonePick, user: User
+) -> None:
     """Set the time zone picked from the buttons."""
     query = button_query(update)
-    user = await require_user(update, context)
-    if user is None:
-        return
     text = await set_timezone(context.services, user, pressed.zone)
     await query.answer(_("Time zone set."))
     await reply(update, text)
 
 
-async def preset_button(update: Update, context: BotContext, pressed: PresetPick) -> None:
+@registered_press
+async def preset_button(
+    update: Update, context: BotContext, pressed: PresetPick, user: User
+) -> None:
     """Apply the preset picked from the buttons."""
     svc = context.services
     query = button_query(update)
-    user = await require_user(update, context)
-    if user is None:
-        return
     preset = svc.presets.get(pressed.name)
     if preset is None:
         await out_of_date(query)
@@ -161,13 +161,11 @@ async def preset_button(update: Update, context: BotContext, pressed: PresetPick
     await reply(update, await apply_preset(svc, user, preset))
 
 
-async def menu_button(update: Update, context: BotContext, pressed: Menu) -> None:
+@registered_press
+async def menu_button(update: Update, context: BotContext, pressed: Menu, user: User) -> None:
     """The /start buttons: show the time zone or preset choices."""
     svc = context.services
     query = button_query(update)
-    user = await require_user(update, context)
-    if user is None:
-        return
     await query.answer()
     if pressed is Menu.TIMEZONE:
         text = _("Pick your time zone, or type it: <code>/timezone Asia/Tokyo</code>")
