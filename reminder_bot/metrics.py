@@ -38,10 +38,10 @@ from reminder_bot.clock import Clock, to_epoch
 from reminder_bot.config import ConfigError
 from reminder_bot.schedule import HABITS
 from reminder_bot.status import DeliveryStatus
-from reminder_bot.store import Store, _on_writer
+from reminder_bot.store import Store
 
 if TYPE_CHECKING:
-    from reminder_bot.store.sql import Sql
+    pass
 
 log = logging.getLogger(__name__)
 
@@ -67,44 +67,6 @@ COUNTED = (
     DeliveryStatus.MISSED,
     DeliveryStatus.QUIET,
 )
-# Logged by the claim without a send: read from the delivery log, by id, past the last seen.
-LOGGED_BY_CLAIM = (DeliveryStatus.MISSED, DeliveryStatus.QUIET)
-
-# The next ``limit`` users after ``id``: how many are active, how many were read, the last id.
-_ACTIVE_USERS = """
-    select coalesce(sum(u.active = 1 and (u.paused_until is null or u.paused_until <= ?) and
-        exists (select 1 from schedules s where s.user_id = u.id and s.next_due is not null)), 0),
-        count(*), max(u.id)
-    from (select id, active, paused_until from users where id > ? order by id limit ?) u
-"""
-_LOGGED_SINCE = f"""
-    select status, habit, count(*) from deliveries
-    where id > ? and id <= ? and status in ({", ".join(f"'{s}'" for s in LOGGED_BY_CLAIM)})
-    group by status, habit
-"""
-
-
-def count_active_users(sql: Sql, now: int, after_user: int, limit: int) -> tuple[int, int, int]:
-    """Writer thread: of the ``limit`` users after ``after_user``, how many are active (a habit
-    scheduled, neither paused at ``now`` nor blocked), how many were read, and the last id."""
-    active, read, last = sql.conn.execute(_ACTIVE_USERS, [now, after_user, limit]).fetchone()
-    return active, read, last
-
-
-def logged_since(sql: Sql, after_id: int | None) -> tuple[int, list[tuple[str, str, int]]]:
-    """Writer thread: the newest delivery id, and the slots logged as missed or quiet after
-    ``after_id`` as (status, habit, count). Without ``after_id`` (the first read) none: the
-    counters start at zero with the process. The newest id is always the next mark, even when
-    it went down (/forget deleted the newest rows): ids above it can only be new rows."""
-    last_id = sql.conn.execute("select coalesce(max(id), 0) from deliveries").fetchone()[0]
-    logged: list[tuple[str, str, int]] = []
-    if after_id is not None and last_id > after_id:
-        logged = sql.conn.execute(_LOGGED_SINCE, [after_id, last_id]).fetchall()
-    return last_id, logged
-
-
-_count_active_users = _on_writer(count_active_users)
-_logged_since = _on_writer(logged_since)
 
 
 class Hooks:
@@ -262,13 +224,13 @@ class Metrics(Hooks):
         store, clock = self._store, self._clock
         if store is None or clock is None:
             return
-        self._last_id, logged = await _logged_since(store, self._last_id)
+        self._last_id, logged = await store.logged_since(self._last_id)
         for status, habit, count in logged:
             self.nudges.labels(status, habit).inc(count)
         now, active, after_user = to_epoch(clock.now()), 0, 0  # Telegram's user ids are > 0
         while True:
-            found, read, after_user = await _count_active_users(
-                store, now, after_user, self.users_per_hop
+            found, read, after_user = await store.count_active_users(
+                now, after_user, self.users_per_hop
             )
             active += found
             if read < self.users_per_hop:

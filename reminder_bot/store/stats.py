@@ -1,6 +1,7 @@
-"""The figures ``/admin`` shows, read on the writer thread: users by state, schedules with a
-next nudge, the delivery log of a time range by status, recent failures and the start time the
-heartbeat recorded. Reads only: nothing here writes."""
+"""The figures ``/admin`` shows and the metrics gauges read, on the writer thread: users by
+state, schedules with a next nudge, the delivery log of a time range by status, recent failures,
+the start time the heartbeat recorded, active users in hops, slots logged since an id. Reads
+only: nothing here writes."""
 
 from __future__ import annotations
 
@@ -102,3 +103,39 @@ def stats(
         last_error=_last_error(sql),
         started=from_epoch(started[0]) if started else None,
     )
+
+
+# Logged by the claim without a send: read from the delivery log, by id, past the last seen.
+LOGGED_BY_CLAIM = (DeliveryStatus.MISSED, DeliveryStatus.QUIET)
+
+# The next ``limit`` users after ``id``: how many are active, how many were read, the last id.
+_ACTIVE_USERS = """
+    select coalesce(sum(u.active = 1 and (u.paused_until is null or u.paused_until <= ?) and
+        exists (select 1 from schedules s where s.user_id = u.id and s.next_due is not null)), 0),
+        count(*), max(u.id)
+    from (select id, active, paused_until from users where id > ? order by id limit ?) u
+"""
+_LOGGED_SINCE = f"""
+    select status, habit, count(*) from deliveries
+    where id > ? and id <= ? and status in ({", ".join(f"'{s}'" for s in LOGGED_BY_CLAIM)})
+    group by status, habit
+"""
+
+
+def count_active_users(sql: Sql, now: int, after_user: int, limit: int) -> tuple[int, int, int]:
+    """Writer thread: of the ``limit`` users after ``after_user``, how many are active (a habit
+    scheduled, neither paused at ``now`` nor blocked), how many were read, and the last id."""
+    active, read, last = sql.conn.execute(_ACTIVE_USERS, [now, after_user, limit]).fetchone()
+    return active, read, last
+
+
+def logged_since(sql: Sql, after_id: int | None) -> tuple[int, list[tuple[str, str, int]]]:
+    """Writer thread: the newest delivery id, and the slots logged as missed or quiet after
+    ``after_id`` as (status, habit, count). Without ``after_id`` (the first read) none: the
+    counters start at zero with the process. The newest id is always the next mark, even when
+    it went down (/forget deleted the newest rows): ids above it can only be new rows."""
+    last_id = sql.conn.execute("select coalesce(max(id), 0) from deliveries").fetchone()[0]
+    logged: list[tuple[str, str, int]] = []
+    if after_id is not None and last_id > after_id:
+        logged = sql.conn.execute(_LOGGED_SINCE, [after_id, last_id]).fetchall()
+    return last_id, logged
