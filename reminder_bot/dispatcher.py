@@ -7,10 +7,11 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
+from telegram import Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import Application, Job
@@ -21,6 +22,7 @@ from reminder_bot.content import Content
 from reminder_bot.delivery_rules import resend_is_quiet
 from reminder_bot.metrics import Hooks
 from reminder_bot.nudge_message import nudge_message
+from reminder_bot.outgoing import Composers
 from reminder_bot.sender import NUDGE, SendOptions, StaleError
 from reminder_bot.status import DeliveryStatus
 from reminder_bot.store import Delivery, Store
@@ -43,6 +45,7 @@ class Dispatcher:
         batch: int = 200,
         max_in_flight: int = 600,
         metrics: Hooks | None = None,
+        composers: Composers | None = None,
     ) -> None:
         self.application = application
         self.store = store
@@ -61,6 +64,8 @@ class Dispatcher:
         self._changed = asyncio.Event()
         self._in_flight: set[asyncio.Task[None]] = set()
         self.metrics = metrics or Hooks()
+        # The weekly summary and the check-in: claimed like nudges, composed by their kind.
+        self.composers = dict(composers or {})
         self.metrics.watch_queue(self.pending)
 
     # ----- waking --------------------------------------------------------------------------
@@ -71,7 +76,7 @@ class Dispatcher:
         if unsent:
             log.info("resending %d nudges left unconfirmed by the last run", len(unsent))
         for delivery in unsent:
-            self._spawn(self._send_nudge(delivery))
+            self._spawn(self._send_claimed(delivery))
         await self.tick()
 
     def kick(self) -> None:
@@ -131,7 +136,7 @@ class Dispatcher:
             if claim.logged:
                 log.info("logged %d slots without sending (missed or quiet)", claim.logged)
             for delivery in claim.deliveries:
-                self._spawn(self._send_nudge(delivery))
+                self._spawn(self._send_claimed(delivery))
             for delivery in claim.snoozed:
                 self._spawn(self._resend_snoozed(delivery))
             self._backlog = len(claim.deliveries) + claim.logged >= limit
@@ -176,17 +181,40 @@ class Dispatcher:
 
     # ----- sending -------------------------------------------------------------------------
 
-    async def _send_nudge(self, delivery: Delivery) -> None:
+    def _send_claimed(self, delivery: Delivery) -> Coroutine[Any, Any, None]:
+        if delivery.habit in self.composers:
+            return self._send_composed(delivery)
+        return self._send_nudge(delivery)
+
+    async def _send_composed(self, delivery: Delivery) -> None:
+        """A summary or check-in: its composer's message, sent and logged as a nudge is."""
         with i18n.language(delivery.language):
-            text, markup = nudge_message(self.content, delivery, snoozed=False)
-        options = SendOptions(
+            outgoing = await self.composers[delivery.habit](delivery)
+        options = self._first_send_options(delivery)
+        bot = self.application.bot
+        if outgoing.photo is None:
+            attempt = functools.partial(bot.send_message, delivery.chat_id, outgoing.text)
+        else:
+            attempt = functools.partial(
+                bot.send_photo, delivery.chat_id, outgoing.photo, caption=outgoing.text
+            )
+        await self._send(delivery, attempt, outgoing.markup, options)
+
+    def _first_send_options(self, delivery: Delivery) -> SendOptions:
+        return SendOptions(
             priority=NUDGE,
             due=delivery.slot.timestamp(),
             deadline=delivery.slot + self.stale,
             max_attempts=1000,  # the deadline ends the retries, not a count
             before_attempt=functools.partial(self.store.mark_sending, delivery.id),
         )
-        await self._send(delivery, text, markup, options)
+
+    async def _send_nudge(self, delivery: Delivery) -> None:
+        with i18n.language(delivery.language):
+            text, markup = nudge_message(self.content, delivery, snoozed=False)
+        options = self._first_send_options(delivery)
+        attempt = functools.partial(self.application.bot.send_message, delivery.chat_id, text)
+        await self._send(delivery, attempt, markup, options)
 
     async def _resend_snoozed(self, delivery: Delivery) -> None:
         now = self.clock.now()
@@ -198,25 +226,23 @@ class Dispatcher:
         options = SendOptions(
             priority=NUDGE, due=now.timestamp(), deadline=now + self.stale, max_attempts=1000
         )
-        await self._send(delivery, text, markup, options, resend=True)
+        attempt = functools.partial(self.application.bot.send_message, delivery.chat_id, text)
+        await self._send(delivery, attempt, markup, options, resend=True)
 
     async def _send(
         self,
         delivery: Delivery,
-        text: str,
+        attempt: Callable[..., Awaitable[Message]],
         markup: Any,
         options: SendOptions,
         *,
         resend: bool = False,
     ) -> DeliveryStatus:
-        """Send one nudge (or a snoozed one again) and log the outcome; return the status."""
+        """Send one nudge (or a snoozed one again, or a summary or check-in) with ``attempt``,
+        the bound Bot method, and log the outcome; return the status."""
         try:
-            message = await self.application.bot.send_message(
-                delivery.chat_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-                rate_limit_args=options,
+            message = await attempt(
+                parse_mode=ParseMode.HTML, reply_markup=markup, rate_limit_args=options
             )
         except StaleError:
             return await self._settle(delivery, DeliveryStatus.STALE, options.errors[-3:])

@@ -21,6 +21,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 HABITS: tuple[str, ...] = ("hydrate", "move", "posture", "stretch")
+# Scheduled messages that are not nudges (reminder_bot/outgoing.py): the weekly summary and the
+# daily pain check-in are rows of ``schedules`` too, so quiet hours, pauses, downtime and
+# restarts treat them exactly as nudges. Lists of habits (/schedule, presets, /stats) skip them.
+SUMMARY = "summary"
+CHECKIN = "checkin"
+EXTRAS: tuple[str, ...] = (SUMMARY, CHECKIN)
 
 ALL_DAYS: frozenset[int] = frozenset(range(7))
 WEEKDAYS: frozenset[int] = frozenset(range(5))

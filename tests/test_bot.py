@@ -54,7 +54,9 @@ async def test_start_registers_with_default_preset_and_says_what_next(bot: BotHa
     labels = [b["text"] for b in buttons_of(reply)]
     assert any("Time zone" in label for label in labels)
     assert any("presets" in label for label in labels)
-    assert rows(bot, "select count(*) from schedules where user_id = ?", ALICE.id) == [(4,)]
+    assert rows(bot, "select count(*) from schedules where user_id = ?", ALICE.id) == [
+        (5,)
+    ]  # four habits and the weekly summary
 
 
 async def test_second_start_duplicates_nothing(bot: BotHarness) -> None:
@@ -62,7 +64,9 @@ async def test_second_start_duplicates_nothing(bot: BotHarness) -> None:
     reply = await start(bot)
     assert "Welcome back" in text_of(reply)
     assert rows(bot, "select count(*) from users") == [(1,)]
-    assert rows(bot, "select count(*) from schedules") == [(4,)]
+    assert rows(bot, "select count(*) from schedules") == [
+        (5,)
+    ]  # four habits and the weekly summary
 
 
 async def test_help_lists_every_command_and_the_menu_matches(bot: BotHarness) -> None:
@@ -308,7 +312,9 @@ async def test_stop_silences_and_start_brings_back(bot: BotHarness) -> None:
     await bot.no_calls("sendMessage", ALICE.id)
     assert rows(bot, "select count(*) from schedules where next_due is not null") == [(0,)]
     await start(bot)
-    assert rows(bot, "select count(*) from schedules where next_due is not null") == [(4,)]
+    assert rows(bot, "select count(*) from schedules where next_due is not null") == [
+        (5,)
+    ]  # with the weekly summary
 
 
 async def test_forget_needs_confirmation_then_deletes_everything(bot: BotHarness) -> None:

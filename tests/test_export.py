@@ -41,6 +41,7 @@ async def test_export_sends_the_users_own_data(bot: BotHarness) -> None:
         "move",
         "posture",
         "stretch",
+        "summary",
     ]
     assert document["deliveries"], "the nudges just sent"
     assert {d["slot"] for d in document["deliveries"]} == {"2026-11-23T08:00:00+00:00"}

@@ -22,6 +22,7 @@ import pytest
 from conftest import BotHarness
 
 from reminder_bot.emulator import EmulatorClient, User
+from reminder_bot.schedule import SUMMARY
 from reminder_bot.status import DeliveryStatus
 from reminder_bot.store import open_database
 
@@ -81,6 +82,11 @@ def test_every_row_survives_the_upgrade(fixture: Path, tmp_path: Path) -> None:
     assert before["users"] and before["schedules"] and before["deliveries"], "a lived-in fixture"
     after = dump(upgraded(fixture, tmp_path))
     assert [m["name"] for m in after["_sqlite_migrations"]] == current_migrations()
+    if "checkins" not in before:  # 005 gives every user the weekly summary, on by default
+        added = [row for row in after["schedules"] if row["habit"] == SUMMARY]
+        assert {row["user_id"] for row in added} == {user["id"] for user in before["users"]}
+        assert all(row["rule"] == "at 18:00 on sun" for row in added)
+        after["schedules"] = [row for row in after["schedules"] if row["habit"] != SUMMARY]
     for table, rows in before.items():
         if table == "_sqlite_migrations":
             continue

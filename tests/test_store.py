@@ -180,7 +180,7 @@ async def test_forget_deletes_every_row_of_the_user_only(store: Store) -> None:
     await sent_nudge(store, ALICE)
     await sent_nudge(store, BOB)
     removed = await store.forget(ALICE)
-    assert removed == 1 + 4 + 1 + 1  # user, schedules, delivery, nudge cycle
+    assert removed == 1 + 5 + 1 + 1  # user, schedules with the summary, delivery, nudge cycle
     assert rows(store, "select distinct user_id from schedules") == [(BOB,)]
     assert await store.get_user(ALICE) is None
 

@@ -116,6 +116,7 @@ class Store:
     deactivate = _on_writer(Sql.deactivate)
     forget = _on_writer(Sql.forget)
     schedules = _on_writer(Sql.schedules)
+    set_habit_pause = _on_writer(Sql.set_habit_pause)
     user_count = _on_writer(Sql.user_count)
     # delivery
     claim = _on_writer(Sql.claim)

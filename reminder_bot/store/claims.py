@@ -30,15 +30,22 @@ from reminder_bot.store.records import (
 
 _DUE_ROWS = """
     select s.user_id, s.habit, s.rule, s.next_due, u.chat_id, u.timezone, u.quiet,
-           u.paused_until, u.language, u.preset
+           nullif(max(coalesce(u.paused_until, 0), coalesce(s.paused_until, 0)), 0)
+               as paused_until,
+           u.language, u.preset
     from schedules s join users u on u.id = s.user_id
     where s.next_due is not null and s.next_due <= ? and u.active = 1
     order by s.next_due, s.user_id
     limit ?
 """
 
+# A delivery's pause is the later of the user's and its habit's own.
 DELIVERIES_WITH_USER = """
-    select d.*, u.language, u.timezone, u.quiet, u.paused_until from deliveries d
+    select d.*, u.language, u.timezone, u.quiet,
+           nullif(max(coalesce(u.paused_until, 0), coalesce((select s.paused_until
+               from schedules s where s.user_id = d.user_id and s.habit = d.habit), 0)), 0)
+               as paused_until
+    from deliveries d
     join users u on u.id = d.user_id
 """
 

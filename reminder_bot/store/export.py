@@ -16,6 +16,7 @@ ORDER_BY = {
     "deliveries": "id",
     "daily_counts": "day, habit, status",
     "nudge_cycles": "habit",
+    "checkins": "day",
 }
 TIME_COLUMNS = frozenset(
     {

@@ -31,6 +31,8 @@ class User:
     paused_until: datetime | None
     active: bool
     preset: str | None
+    # The adaptive move timer as the user set it; None: as their preset has it.
+    adaptive_move: bool | None = None
 
     @property
     def zone(self) -> tzinfo:
@@ -42,6 +44,8 @@ class ScheduleRow:
     habit: str
     rule_text: str
     next_due: datetime | None
+    # This habit's own pause (the safety gate's 7 days of no stretch), besides the user's.
+    paused_until: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ def user_from_row(row: Mapping[str, Any]) -> User:
         paused_until=optional_time(row["paused_until"]),
         active=bool(row["active"]),
         preset=row["preset"],
+        adaptive_move=None if row.get("adaptive_move") is None else bool(row["adaptive_move"]),
     )
 
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from sqlite_utils import Database, Migrations
+
+from reminder_bot.clock import to_epoch
+from reminder_bot.parsing import zone_from_name
+from reminder_bot.rule_text import format_rule
+from reminder_bot.schedule import SUMMARY, next_occurrence
+from reminder_bot.store.defaults import SUMMARY_DEFAULT
+from reminder_bot.store.records import cached_quiet, optional_time
 
 migrations = Migrations("reminder_bot")
 
@@ -116,3 +126,51 @@ def _daily_counts(db: Database) -> None:
         """
     )
     db.table("deliveries").create_index(["slot"], index_name="idx_deliveries_slot_time")
+
+
+@migrations(name="005_progress")
+def _progress(db: Database) -> None:
+    """``schedules.paused_until``: a pause of one habit on top of the user's (the safety gate
+    pauses stretch for 7 days); ``users.adaptive_move``: the user's own choice of the adaptive
+    move timer, NULL for their preset's; ``checkins``: one pain score (0-10) per user and local
+    day. Every user gets the weekly summary, on by default, next due from now."""
+    db.table("schedules").add_column("paused_until", int)
+    db.table("users").add_column("adaptive_move", int)
+    db.execute(
+        """
+        create table checkins (
+            user_id integer not null references users(id),
+            day text not null,
+            pain integer not null check (pain between 0 and 10),
+            at integer not null,
+            primary key (user_id, day)
+        ) without rowid
+        """
+    )
+    now = datetime.now(UTC)
+    users = db.query("select id, timezone, quiet, paused_until, active from users")
+    db.table("schedules").insert_all(
+        (
+            {
+                "user_id": user["id"],
+                "habit": SUMMARY,
+                "rule": format_rule(SUMMARY_DEFAULT),
+                "next_due": _first_summary(user, now),
+            }
+            for user in list(users)
+        ),
+        ignore=True,
+    )
+
+
+def _first_summary(user: dict[str, Any], now: datetime) -> int | None:
+    if not user["active"]:
+        return None
+    due = next_occurrence(
+        SUMMARY_DEFAULT,
+        zone_from_name(str(user["timezone"])),
+        now,
+        quiet=cached_quiet(str(user["quiet"])) if user["quiet"] else None,
+        paused_until=optional_time(user["paused_until"]),
+    )
+    return to_epoch(due) if due else None

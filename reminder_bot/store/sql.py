@@ -15,9 +15,10 @@ from reminder_bot import delivery_rules
 from reminder_bot.clock import to_epoch
 from reminder_bot.presets import Preset
 from reminder_bot.rule_text import format_quiet, format_rule
-from reminder_bot.schedule import HABITS, QuietHours, Rule, next_occurrence
+from reminder_bot.schedule import HABITS, SUMMARY, QuietHours, Rule, next_occurrence
 from reminder_bot.status import BUTTON_ACTIONS, UNCONFIRMED, DeliveryStatus
 from reminder_bot.store.claims import DELIVERIES_WITH_USER, Claims
+from reminder_bot.store.defaults import SUMMARY_DEFAULT
 from reminder_bot.store.records import (
     ActionOutcome,
     ActionResult,
@@ -44,7 +45,7 @@ def stored_quiet(quiet: QuietHours | None) -> str | None:
 
 # Every table with rows about one user (by user_id), besides ``users``: /forget deletes from
 # them, /export reads them (store/export.py keeps the same list, a test holds them equal).
-USER_TABLES = ("deliveries", "daily_counts", "nudge_cycles", "schedules")
+USER_TABLES = ("deliveries", "daily_counts", "nudge_cycles", "schedules", "checkins")
 
 
 class Sql(Claims):
@@ -115,6 +116,11 @@ class Sql(Claims):
                 self.db.table("users").update(user_id, fields)
             if existing is None or not self._rule_texts(user_id):
                 self._write_rules(user_id, preset.rules)
+                # The weekly summary is on by default; a choice made before /stop is kept.
+                self.conn.execute(
+                    "insert or ignore into schedules (user_id, habit, rule) values (?, ?, ?)",
+                    [user_id, SUMMARY, format_rule(SUMMARY_DEFAULT)],
+                )
             self._reschedule(user_id, now)
             return self._stored_user(user_id), existing is None
 
@@ -188,27 +194,49 @@ class Sql(Claims):
             total += self.db.execute("delete from users where id = ?", [user_id]).rowcount
         return total
 
-    def schedules(self, user_id: int) -> dict[str, ScheduleRow]:
+    def schedules(self, user_id: int, kinds: Sequence[str] = HABITS) -> dict[str, ScheduleRow]:
+        """The user's rows of ``kinds`` (the four habits, or ``schedule.EXTRAS``), in order."""
+        found = self._schedule_rows(user_id)
+        return {habit: found[habit] for habit in kinds if habit in found}
+
+    def _schedule_rows(self, user_id: int) -> dict[str, ScheduleRow]:
         rows = self.db.query(
-            "select habit, rule, next_due from schedules where user_id = ?", [user_id]
+            "select habit, rule, next_due, paused_until from schedules where user_id = ?",
+            [user_id],
         )
-        found = {
-            row["habit"]: ScheduleRow(row["habit"], row["rule"], optional_time(row["next_due"]))
+        return {
+            row["habit"]: ScheduleRow(
+                row["habit"],
+                row["rule"],
+                optional_time(row["next_due"]),
+                optional_time(row["paused_until"]),
+            )
             for row in rows
         }
-        return {habit: found[habit] for habit in HABITS if habit in found}
+
+    def set_habit_pause(
+        self, user_id: int, habit: str, until: datetime | None, now: datetime
+    ) -> User:
+        """Pause one habit (or scheduled message) until ``until``; None resumes it."""
+        with self.db.atomic():
+            self.conn.execute(
+                "update schedules set paused_until = ? where user_id = ? and habit = ?",
+                [to_epoch(until) if until else None, user_id, habit],
+            )
+            return self.update_user(user_id, now)
 
     def _reschedule(self, user_id: int, now: datetime) -> None:
         user = self._stored_user(user_id)
-        for habit, rule_text in self._rule_texts(user_id).items():
+        for habit, row in self._schedule_rows(user_id).items():
             due = None
             if user.active:
+                pauses = [when for when in (user.paused_until, row.paused_until) if when]
                 due = next_occurrence(
-                    cached_rule(rule_text),
+                    cached_rule(row.rule_text),
                     user.zone,
                     now,
                     quiet=user.quiet,
-                    paused_until=user.paused_until,
+                    paused_until=max(pauses, default=None),
                 )
             self._set_next_due(user_id, habit, due)
 
@@ -300,7 +328,10 @@ class Sql(Claims):
             return ActionResult(ActionOutcome.RECORDED, delivery_from_row(updated), rescheduled)
 
     def adaptive(self, user: User) -> bool:
-        """Whether Done on the user's move nudges restarts the interval (their preset's)."""
+        """Whether Done on the user's move nudges restarts the interval: their own choice, or
+        else their preset's."""
+        if user.adaptive_move is not None:
+            return user.adaptive_move
         return (user.preset or "") in self.adaptive_presets
 
     def _restart_interval(self, user: User, habit: str, now: datetime) -> bool:
