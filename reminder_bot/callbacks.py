@@ -13,6 +13,9 @@ Wire format, version 1: ``1:<kind>:<value>``, for example
   ``1:s:h`` (the menu), ``1:s:hb:move`` (a habit), ``1:s:e:move:45`` (move every 45 minutes),
   ``1:s:dd:move:5:1`` (add Saturday), ``1:s:z:Asia/Tokyo`` (see ``Screen``)
 - ``LanguagePick``: ``1:l:es`` (a language the bot speaks, ``i18n.LANGUAGES``)
+- ``SafetyAnswer``: ``1:g:yes`` or ``1:g:no`` (the safety gate after /relief and /redflags)
+- ``PainScore``: ``1:c:<delivery id>:<0-10>`` (a tap on the daily pain check-in)
+- ``StatsView``: ``1:st:14`` or ``1:st:30`` (the days /stats charts)
 
 Telegram keeps a button's data for as long as its message stays in the chat, so ``decode`` also
 reads the unversioned forms sent before the version prefix existed (``n:12:done``,
@@ -151,7 +154,43 @@ class LanguagePick:
     language: str
 
 
-Button = NudgeAction | TimeZonePick | PresetPick | Menu | ForgetConfirm | Settings | LanguagePick
+class SafetyAnswer(StrEnum):
+    """The answer to "Do any of these apply to you?" under /relief and /redflags."""
+
+    YES = "yes"
+    NO = "no"
+
+
+@dataclass(frozen=True)
+class PainScore:
+    """A tap on the check-in ``delivery_id``: back pain today, 0 (none) to 10 (worst)."""
+
+    delivery_id: int
+    score: int
+
+
+STATS_DAYS = (14, 30)
+
+
+@dataclass(frozen=True)
+class StatsView:
+    """/stats for the last ``days`` days (one of ``STATS_DAYS``)."""
+
+    days: int
+
+
+Button = (
+    NudgeAction
+    | TimeZonePick
+    | PresetPick
+    | Menu
+    | ForgetConfirm
+    | Settings
+    | LanguagePick
+    | SafetyAnswer
+    | PainScore
+    | StatsView
+)
 
 
 def encode(button: Button) -> str:
@@ -173,6 +212,12 @@ def encode(button: Button) -> str:
             body = f"s:{screen.value}:{arg}" if arg else f"s:{screen.value}"
         case LanguagePick(language):
             body = f"l:{language}"
+        case SafetyAnswer():
+            body = f"g:{button.value}"
+        case PainScore(delivery_id, score):
+            body = f"c:{delivery_id}:{score}"
+        case StatsView(days):
+            body = f"st:{days}"
     data = PREFIX + body
     if len(data.encode()) > MAX_BYTES:
         raise ValueError(f"callback data over {MAX_BYTES} bytes: {data!r}")
@@ -291,6 +336,21 @@ def _language_pick(value: str) -> LanguagePick:
     return LanguagePick(value)
 
 
+def _pain_score(value: str) -> PainScore:
+    delivery_id, _sep, score = value.partition(":")
+    if not _DELIVERY_ID.fullmatch(delivery_id) or int(delivery_id) > _MAX_DELIVERY_ID:
+        raise ValueError(value)
+    if not re.fullmatch(r"[0-9]|10", score):
+        raise ValueError(value)
+    return PainScore(int(delivery_id), int(score))
+
+
+def _stats_view(value: str) -> StatsView:
+    if value not in {str(days) for days in STATS_DAYS}:
+        raise ValueError(value)
+    return StatsView(int(value))
+
+
 _READERS: dict[str, Callable[[str], Button]] = {
     "n": _nudge_action,
     "tz": _time_zone_pick,
@@ -299,6 +359,9 @@ _READERS: dict[str, Callable[[str], Button]] = {
     "f": ForgetConfirm,
     "s": _settings,
     "l": _language_pick,
+    "g": SafetyAnswer,
+    "c": _pain_score,
+    "st": _stats_view,
 }
 # The kinds used before the version prefix; their values read the same.
 _LEGACY_READERS: dict[str, Callable[[str], Button]] = {
