@@ -33,7 +33,18 @@ from reminder_bot.parsing import zone_from_name
 
 DEMO_TOKEN = "123456:DEMO"
 DEMO_USER_ID = 1000
-SHOWN = ("sendMessage", "editMessageText", "answerCallbackQuery")
+SHOWN = (
+    "sendMessage",
+    "sendPhoto",
+    "sendDocument",
+    "editMessageText",
+    "editMessageCaption",
+    "editMessageMedia",
+    "editMessageReplyMarkup",
+    "answerCallbackQuery",
+)
+# What a terminal can't show (a chart, an exported file) is saved here and named.
+FILE_KINDS = {"sendPhoto": "photo", "sendDocument": "document", "editMessageMedia": "media"}
 
 
 def demo_user() -> User:
@@ -107,6 +118,44 @@ class Terminal:
             self.line(f"  (message updated: {last})")
         elif call["method"] == "answerCallbackQuery" and params.get("text"):
             self.line(f"  ↳ {params['text']}")
+        elif call["method"] in ("editMessageCaption", "editMessageReplyMarkup"):
+            self.bot_message(
+                f"{stamp}, message updated",
+                params.get("caption") or "",
+                params.get("reply_markup"),
+                int(params["message_id"]),
+            )
+
+    def file_message(self, stamp: str, call: dict[str, Any], saved: Path | None) -> None:
+        """A photo or document: where the file was saved, then its caption and buttons."""
+        params, result = call["params"], (call.get("response") or {}).get("result", {})
+        note = f"({saved.suffix[1:].upper()} saved to {saved})" if saved else "(file)"
+        updated = ", message updated" if call["method"] == "editMessageMedia" else ""
+        caption = params.get("caption") or _media_caption(params)
+        self.bot_message(
+            f"{stamp}{updated}",
+            f"{note}\n{caption}".rstrip(),
+            params.get("reply_markup"),
+            int(result.get("message_id") or params.get("message_id") or 0),
+        )
+
+
+def _media_caption(params: dict[str, Any]) -> str:
+    media = params.get("media")
+    return str(media.get("caption") or "") if isinstance(media, dict) else ""
+
+
+def _sent_file_id(call: dict[str, Any]) -> tuple[str, str] | None:
+    """(file_id, file name) of the photo or document a call sent, from Telegram's answer."""
+    result = (call.get("response") or {}).get("result")
+    if not isinstance(result, dict):
+        return None
+    if result.get("photo"):
+        return result["photo"][-1]["file_id"], "chart.png"
+    document = result.get("document")
+    if isinstance(document, dict):
+        return document["file_id"], document.get("file_name") or "file"
+    return None
 
 
 def read_lines(queue: asyncio.Queue[str | None], loop: asyncio.AbstractEventLoop) -> None:
@@ -140,6 +189,7 @@ class Session:
     terminal: Terminal
     user: User = field(default_factory=demo_user)
     stop: asyncio.Event = field(default_factory=asyncio.Event)
+    files: Path | None = None
 
     def greet(self, url: str) -> None:
         speed_note = f", the bot's clock runs {self.speed:g}x faster" if self.speed != 1 else ""
@@ -177,8 +227,25 @@ class Session:
             calls = await self.client.calls(seq, None, None, wait=1.0)
             for call in calls:
                 seq = max(seq, call["seq"])
-                if call["method"] in SHOWN and call.get("chat_id") in (self.user.id, None):
+                if call["method"] not in SHOWN or call.get("chat_id") not in (self.user.id, None):
+                    continue
+                if call["method"] in FILE_KINDS and call["status"] == 200:
+                    saved = await self.save_file(call)
+                    self.terminal.file_message(await self.stamp(call), call, saved)
+                else:
                     self.terminal.call(await self.stamp(call), call)
+
+    async def save_file(self, call: dict[str, Any]) -> Path | None:
+        """Keep a sent file where the person can open it after the demo (kept on exit)."""
+        sent = _sent_file_id(call)
+        if sent is None:
+            return None
+        if self.files is None:
+            self.files = Path(tempfile.mkdtemp(prefix="reminder-bot-demo-files-"))
+        file_id, name = sent
+        path = self.files / f"{call['seq']}-{name}"
+        path.write_bytes(await self.client.file_bytes(file_id))
+        return path
 
     async def chat(self) -> None:
         lines: asyncio.Queue[str | None] = asyncio.Queue()
