@@ -20,9 +20,12 @@ from reminder_bot.callbacks import (
     Menu,
     NudgeAction,
     NudgeChoice,
+    PainScore,
     PresetPick,
+    SafetyAnswer,
     Screen,
     Settings,
+    StatsView,
     TimeZonePick,
     decode,
     encode,
@@ -64,6 +67,12 @@ BUTTONS: list[Button] = [
     Settings(Screen.SET_ZONE, "UTC+05:30"),
     Settings(Screen.LOCATION_YES, LONGEST_ZONE),
     Settings(Screen.SET_PRESET, "a" * 32),
+    SafetyAnswer.YES,
+    SafetyAnswer.NO,
+    PainScore(BIGGEST_ID, 10),
+    PainScore(1, 0),
+    StatsView(14),
+    StatsView(30),
 ]
 # One well-formed argument for each kind of settings screen.
 SETTINGS_ARGS = {
@@ -114,6 +123,10 @@ def test_round_trip_within_64_bytes(button: Button) -> None:
         (Settings(Screen.SET_EVERY, "move:45"), "1:s:e:move:45"),
         (Settings(Screen.SET_DAY, "move:5:1"), "1:s:dd:move:5:1"),
         (Settings(Screen.SET_ZONE, "Asia/Tokyo"), "1:s:z:Asia/Tokyo"),
+        (SafetyAnswer.YES, "1:g:yes"),
+        (SafetyAnswer.NO, "1:g:no"),
+        (PainScore(12, 7), "1:c:12:7"),
+        (StatsView(30), "1:st:30"),
     ],
 )
 def test_wire_format(button: Button, data: str) -> None:
@@ -149,6 +162,21 @@ def test_legacy_data_still_decodes(data: str, button: Button) -> None:
         "",
         "1",
         "1:",
+        "1:g:",
+        "1:g:maybe",
+        "1:g:YES",
+        "g:yes",  # came with version 1
+        "1:c:12",
+        "1:c:12:",
+        "1:c:12:11",  # the scale is 0-10
+        "1:c:12:-1",
+        "1:c:12:07",
+        "1:c:0:7",
+        "1:c:12:7:1",
+        f"1:c:{BIGGEST_ID + 1}:7",
+        "1:st:",
+        "1:st:7",  # not a period /stats offers
+        "1:st:014",
         "2:n:12:done",  # a version this code does not know
         "x:12",
         "1:x:12",
