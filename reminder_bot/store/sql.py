@@ -301,6 +301,8 @@ class Sql(Claims):
             delivery = delivery_from_row(rows[0])
             if delivery.user_id != user_id:
                 return ActionResult(ActionOutcome.NOT_YOURS)
+            if delivery.habit not in HABITS:  # a summary or check-in has no nudge buttons
+                return ActionResult(ActionOutcome.CLOSED, delivery)
             if chat_id is not None and delivery.chat_id != chat_id:
                 return ActionResult(ActionOutcome.NOT_YOURS)
             sent_as = rows[0]["message_id"]
