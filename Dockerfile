@@ -35,6 +35,17 @@ data = pathlib.Path(babel.__file__).parent / 'locale-data'; \
 from reminder_bot import i18n; \
 [print(lang, i18n.language_name(lang), format_datetime(datetime.datetime(2026, 3, 2, 9), \
  locale=i18n._babel_locale(lang))) for lang in i18n.LANGUAGES]"
+# matplotlib (/stats charts) and numpy ship their own test suites (~25 MB) and matplotlib its
+# sample data, none of which the bot loads. They go; then a chart is drawn once, so a pruned
+# file that is still needed fails the build.
+RUN site=$(/opt/reminder-bot/bin/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])") \
+    && rm -rf "$site/matplotlib/tests" "$site/matplotlib/mpl-data/sample_data" \
+    && find "$site/numpy" -type d -name tests -prune -exec rm -rf {} + \
+    && MPLCONFIGDIR=/tmp/mpl /opt/reminder-bot/bin/python -c "from datetime import date; \
+from reminder_bot.charts import HabitPanel, render; from reminder_bot.progress import DayTally; \
+png = render([HabitPanel('move', 'Move', [DayTally(date(2026, 3, 2), 2, 1)])], 'Last days', str, \
+ ('sent', 'done')); assert png.startswith(b'\x89PNG'); print('chart', len(png), 'bytes')" \
+    && rm -rf /tmp/mpl
 
 # ---- rootfs: the base, trimmed, with tini and the unprivileged user -----------------------------
 FROM ${BASE_IMAGE} AS rootfs
@@ -68,7 +79,8 @@ ENV PATH=/opt/reminder-bot/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin
     LANG=C.UTF-8 \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
-    REMINDER_BOT_DATABASE=/data/reminder-bot.sqlite3
+    REMINDER_BOT_DATABASE=/data/reminder-bot.sqlite3 \
+    MPLCONFIGDIR=/tmp/matplotlib
 
 # The bot never needs root: it only writes its SQLite file (and its -wal/-shm) under /data.
 # A bind-mounted folder must be writable by uid 10001 (or run with --user "$(id -u):$(id -g)").

@@ -466,6 +466,17 @@ def baseline(
     )
 
 
+def profile(bot: BotProcess, out: str) -> subprocess.Popen[bytes]:
+    """Sample ``bot`` with py-spy (100 Hz, by thread; only threads on the CPU) until it exits;
+    collapsed stacks go to ``out``. py-spy runs beside the bot, so its CPU is not in the bot's
+    figures, but pausing the bot for each sample slows it a little: profile runs are for where
+    the time goes, not for the rate."""
+    assert bot.proc is not None
+    spy = str(Path(PY).with_name("py-spy"))
+    argv = [spy, "record", "--pid", str(bot.proc.pid), "--threads", "-f", "raw", "-o", out]
+    return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 def wait_polling(emulator: Emulator, bot: BotProcess, timeout: float = 120.0) -> float | None:
     """Seconds from the bot's process start until its first getUpdates (None: never)."""
     deadline = time.monotonic() + timeout
@@ -526,9 +537,20 @@ class SlotReport:
     http_429: int
     other_errors: int
     attempts: int
+    most_in_one_second: int  # accepted sends in the busiest 1-second window (the cap's rule)
 
     def p(self, q: float) -> float | None:
         return percentile(self.lateness, q)
+
+
+def most_in_window(times: Sequence[float], window: float = 1.0) -> int:
+    """The most of the sorted ``times`` in any half-open window [s, s + window)."""
+    most = start = 0
+    for end, t in enumerate(times):
+        while t - times[start] >= window:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
 
 
 def analyze(calls: list[dict[str, Any]], slots: dict[int, float]) -> SlotReport:
@@ -564,6 +586,7 @@ def analyze(calls: list[dict[str, Any]], slots: dict[int, float]) -> SlotReport:
         http_429=http_429,
         other_errors=other,
         attempts=attempts,
+        most_in_one_second=most_in_window(all_ok),
     )
 
 

@@ -29,6 +29,7 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from reminder_bot.backup import BackupError, database_lock
+from reminder_bot.checkin import make_checkin_composer
 from reminder_bot.clock import Clock, ManualClock, ScaledClock, SystemClock
 from reminder_bot.commands import ADMIN_COMMANDS, COMMANDS, admin_bot_commands, bot_commands
 from reminder_bot.config import Config, ConfigError
@@ -51,10 +52,13 @@ from reminder_bot.handlers.limits import RateGate
 from reminder_bot.handlers.location import location_message
 from reminder_bot.health import Heartbeat, PollRequest, UpdateArrivals
 from reminder_bot.housekeeping import Housekeeping
+from reminder_bot.in_flight import connection_limits
 from reminder_bot.metrics import Hooks, Metrics
 from reminder_bot.presets import Preset, builtin_presets_dir, load_presets
+from reminder_bot.schedule import CHECKIN, SUMMARY
 from reminder_bot.sender import Sender
 from reminder_bot.store import Store
+from reminder_bot.summary import make_summary_composer
 from reminder_bot.updates import ChatOrderedProcessor
 from reminder_bot.webhook import start_webhook, webhook_of
 
@@ -122,7 +126,7 @@ def build_application(
         connect_timeout=config.http_timeout,
         read_timeout=config.http_timeout,
         write_timeout=config.http_timeout,
-        httpx_kwargs={"verify": tls_context()},
+        httpx_kwargs={"verify": tls_context(), "limits": connection_limits()},
     )
 
     async def post_init(application: BotApplication) -> None:
@@ -176,6 +180,7 @@ def open_services(
         # Twenty seconds of sending queued ahead keep the sender busy between claims.
         max_in_flight=max(200, int(config.global_rate * 20)),
         metrics=metrics,
+        composers={CHECKIN: make_checkin_composer(), SUMMARY: make_summary_composer(store)},
     )
     return Services(
         config=config,

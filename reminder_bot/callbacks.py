@@ -13,7 +13,8 @@ Wire format, version 1: ``1:<kind>:<value>``, for example
   ``1:s:h`` (the menu), ``1:s:hb:move`` (a habit), ``1:s:e:move:45`` (move every 45 minutes),
   ``1:s:dd:move:5:1`` (add Saturday), ``1:s:z:Asia/Tokyo`` (see ``Screen``)
 - ``LanguagePick``: ``1:l:es`` (a language the bot speaks, ``i18n.LANGUAGES``)
-- ``SafetyAnswer``: ``1:g:yes`` or ``1:g:no`` (the safety gate after /relief and /redflags)
+- ``SafetyAnswer``: ``1:g:yes`` or ``1:g:no`` (the safety gate after /relief and /redflags),
+  ``1:g:resume`` (under Yes's answer: resume the stretch nudges it paused for 7 days)
 - ``PainScore``: ``1:c:<delivery id>:<0-10>`` (a tap on the daily pain check-in)
 - ``StatsView``: ``1:st:14`` or ``1:st:30`` (the days /stats charts)
 
@@ -118,6 +119,11 @@ class Screen(StrEnum):
     LOCATION = "lc"  # send the "share my location" keyboard
     PRESET = "pr"
     LANGUAGE = "lg"
+    PROGRESS = "pg"  # the weekly summary, the pain check-in, the adaptive move timer
+    SUMMARY = "sm"
+    SUMMARY_TIME = "sh"  # summary hour picker
+    CHECKIN = "ci"
+    CHECKIN_TIME = "ch"  # check-in hour picker
     # changes
     HABIT_ON = "on"  # habit
     HABIT_OFF = "of"  # habit
@@ -137,6 +143,15 @@ class Screen(StrEnum):
     LOCATION_YES = "ly"  # zone (looked up from a shared location; nothing else is kept)
     LOCATION_NO = "ln"
     SET_LANGUAGE = "sl"  # a language the bot speaks
+    SUMMARY_ON = "s1"  # back to its last day and time
+    SUMMARY_OFF = "s0"
+    SET_SUMMARY_DAY = "sd"  # weekday
+    SET_SUMMARY_TIME = "st"  # hour
+    CHECKIN_ON = "c1"  # back to its last time
+    CHECKIN_OFF = "c0"
+    SET_CHECKIN_TIME = "ct"  # hour
+    SET_ADAPTIVE = "am"  # 1 (on), 0 (off) or p (as the preset has it)
+    HABIT_RESUME = "hr"  # habit: lift the habit's own pause
 
 
 @dataclass(frozen=True)
@@ -159,6 +174,7 @@ class SafetyAnswer(StrEnum):
 
     YES = "yes"
     NO = "no"
+    RESUME = "resume"  # the stretch nudges that Yes paused
 
 
 @dataclass(frozen=True)
@@ -300,7 +316,7 @@ _HOUR = "(?:1?[0-9]|2[0-3])"
 _NO_ARG = _shape("")
 _HABIT_SCREENS = (
     *(Screen.HABIT, Screen.EVERY, Screen.START, Screen.END, Screen.DAYS, Screen.TIMES),
-    *(Screen.TYPE_TIMES, Screen.HABIT_ON, Screen.HABIT_OFF),
+    *(Screen.TYPE_TIMES, Screen.HABIT_ON, Screen.HABIT_OFF, Screen.HABIT_RESUME),
 )
 # What each screen's argument may be; anything else is not a button this bot makes.
 _SETTINGS_ARGS: dict[Screen, Callable[[str], bool]] = {
@@ -319,6 +335,10 @@ _SETTINGS_ARGS: dict[Screen, Callable[[str], bool]] = {
     Screen.LOCATION_YES: _canonical_zone,
     Screen.SET_PRESET: _shape(_PRESET.pattern),
     Screen.SET_LANGUAGE: lambda value: value in LANGUAGES,
+    Screen.SET_SUMMARY_DAY: _shape("[0-6]"),
+    Screen.SET_SUMMARY_TIME: _shape(_HOUR),
+    Screen.SET_CHECKIN_TIME: _shape(_HOUR),
+    Screen.SET_ADAPTIVE: _shape("[01p]"),
 }
 
 

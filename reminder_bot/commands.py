@@ -12,8 +12,10 @@ from reminder_bot.handlers import (
     health,
     language,
     onboarding,
+    progress_settings,
     schedule_settings,
     settings,
+    stats,
 )
 from reminder_bot.handlers.common import Command, command, reply
 from reminder_bot.handlers.context import BotContext
@@ -33,6 +35,8 @@ COMMANDS: tuple[Command, ...] = (
     *onboarding.COMMANDS,
     *settings.COMMANDS,
     *schedule_settings.COMMANDS,
+    *progress_settings.COMMANDS,
+    *stats.COMMANDS,
     *health.COMMANDS,
     *account.COMMANDS,
     *language.COMMANDS,

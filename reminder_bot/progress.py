@@ -9,12 +9,33 @@ and about two weeks of every nudge done take a fresh habit past half. Days witho
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from reminder_bot.schedule import HABITS
+from reminder_bot.status import DeliveryStatus
+
 # Loop's multiplier for a daily habit: the score's half-life is 13 days with a nudge.
 MULTIPLIER = 0.5 ** (1 / 13)
+
+# What the figures count, defined here only. "Sent": the nudge reached the user (Telegram
+# accepted it), whatever they did with it: waiting for a press, or pressed Done, Skip or Snooze,
+# or shown again after a snooze. Not sent: missed, quiet, stale, failed, blocked, superseded (a
+# queued row never tried), and rows still queued or in flight. "Done": the user pressed Done.
+SENT_STATUSES = frozenset(
+    {
+        DeliveryStatus.SENT,
+        DeliveryStatus.DONE,
+        DeliveryStatus.SKIPPED,
+        DeliveryStatus.SNOOZED,
+        DeliveryStatus.RESENT,
+    }
+)
+DONE_STATUSES = frozenset({DeliveryStatus.DONE})
+# How far back the score and the best streak look: the score forgets a day's weight by half in
+# 13 days with nudges, so after a year nothing older could change its rounded percent.
+HISTORY_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -79,3 +100,18 @@ def daily_series(days: Iterable[DayTally], today: date, length: int) -> Sequence
         by_day.get(first + timedelta(days=offset), DayTally(first + timedelta(days=offset), 0, 0))
         for offset in range(length)
     ]
+
+
+def tallies(
+    totals: Mapping[tuple[str, date], Mapping[DeliveryStatus, int]],
+) -> dict[str, list[DayTally]]:
+    """Each habit's days from ``store.retention.daily_totals`` (slots by habit, day and status),
+    counted as ``SENT_STATUSES`` and ``DONE_STATUSES`` say; the summary and check-in rows are
+    left out, and every habit is present, with no days when it has no history."""
+    out: dict[str, list[DayTally]] = {habit: [] for habit in HABITS}
+    for (habit, day), by_status in sorted(totals.items(), key=lambda item: item[0][1]):
+        if habit in out:
+            sent = sum(n for status, n in by_status.items() if status in SENT_STATUSES)
+            done = sum(n for status, n in by_status.items() if status in DONE_STATUSES)
+            out[habit].append(DayTally(day, sent, done))
+    return out

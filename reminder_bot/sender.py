@@ -15,7 +15,6 @@ import asyncio
 import heapq
 import itertools
 import logging
-import math
 import random
 import time
 from collections.abc import Awaitable, Callable, Coroutine
@@ -35,29 +34,17 @@ from telegram.error import (
 from telegram.ext import BaseRateLimiter
 
 from reminder_bot.clock import Clock, SystemClock
+from reminder_bot.in_flight import MAX_HOLD_IN_FLIGHT, RoundTrips, max_nudge_slots
 from reminder_bot.metrics import Hooks
+from reminder_bot.pacing import WindowPace
+
+# MAX_HOLD_IN_FLIGHT and max_nudge_slots are re-exported: tests size their bounds with them.
+__all__ = ["MAX_HOLD_IN_FLIGHT", "NUDGE", "REPLY", "Sender", "SendOptions", "max_nudge_slots"]
 
 log = logging.getLogger(__name__)
 
 REPLY = 0
 NUDGE = 1
-
-# The ceiling on nudges in flight, as a hold time (delivery-log mark + round trip): never more
-# than one second of the global pace is in flight (30 nudges at Telegram's 30/s), so a crash can
-# repeat at most that many. Telegram answers in tens to hundreds of milliseconds, so the full pace
-# is kept at any normal latency (up to ~0.67 s, as nudge_slots adds half again); a longer hold
-# means Telegram or our writer is struggling, and then the sender slows down rather than put more
-# possible duplicates in flight. Without it the bound would follow the measured latency without
-# limit: the mark waits for the writer thread, and connect, write and read each get the full
-# HTTP timeout (10 s by default: 450 slots at 30/s).
-MAX_HOLD_IN_FLIGHT = 1.0  # seconds
-
-
-def max_nudge_slots(global_rate: float) -> int:
-    """The hard ceiling on nudges in flight at ``global_rate`` messages/s, whatever the
-    measured latency: one second of the pace (30 at Telegram's 30/s), and at least one."""
-    return max(1, math.ceil(global_rate * MAX_HOLD_IN_FLIGHT))
-
 
 # Calls that put a message in a chat count against both limits; edits and deletes only against
 # the global one, so the message of a pressed button is updated without waiting a second.
@@ -137,8 +124,8 @@ class Sender(BaseRateLimiter[SendOptions]):
         rng: random.Random | None = None,
         metrics: Hooks | None = None,
     ) -> None:
-        self.global_interval = 1.0 / global_rate
-        self.max_nudge_slots = max_nudge_slots(global_rate)
+        self._trips = RoundTrips(global_rate)
+        self.max_nudge_slots = self._trips.ceiling
         self.chat_interval = 1.0 / chat_rate
         self.group_interval = max(60.0 / group_per_minute, self.chat_interval)
         self.clock = clock or SystemClock()
@@ -148,16 +135,13 @@ class Sender(BaseRateLimiter[SendOptions]):
         self._chats: dict[int | str, _Chat] = {}
         self._ready: list[tuple[tuple[int, float, int], int | str]] = []
         self._waiting: list[tuple[float, int | str]] = []
-        self._next_global = 0.0
+        self._pace = WindowPace(global_rate)
         self._seq = itertools.count()
-        self._wakeup = asyncio.Event()
+        self._waker: asyncio.Future[None] | None = None  # set while the pump sleeps
         self._pump: asyncio.Task[None] | None = None
         self.sent = 0
         self.retries = 0
         self._nudges_in_flight = 0
-        # How long a nudge holds its slot (delivery-log mark + round trip; EWMA); starts at a
-        # pessimistic 100 ms, Telegram's order of magnitude, and follows what it measures.
-        self._latency = 0.1
 
     async def initialize(self) -> None:
         """Nothing to open: the pump starts with the first call that needs it, so a bot that
@@ -199,12 +183,9 @@ class Sender(BaseRateLimiter[SendOptions]):
                 if options.deadline is not None and self.clock.now() > options.deadline:
                     raise StaleError(f"{endpoint} to {chat_id} passed its deadline")
                 attempt += 1
-                started = time.monotonic()  # the slot is held from here: mark, then request
                 if options.before_attempt is not None:
                     await options.before_attempt()
-                result = await self._timed(endpoint, callback, args, kwargs)
-                if holds_nudge_slot:
-                    self._latency += 0.2 * (time.monotonic() - started - self._latency)
+                result = await self._timed(endpoint, callback, args, kwargs, holds_nudge_slot)
                 self.sent += 1
                 return result
             except RetryAfter as error:
@@ -238,12 +219,18 @@ class Sender(BaseRateLimiter[SendOptions]):
             await asyncio.sleep(pause)
 
     async def _timed(
-        self, endpoint: str, callback: Callable[..., Awaitable[Any]], args: Any, kwargs: Any
+        self,
+        endpoint: str,
+        callback: Callable[..., Awaitable[Any]],
+        args: Any,
+        kwargs: Any,
+        nudge: bool,
     ) -> Any:
-        """One HTTP attempt, its time measured at the Bot API boundary (not the mark before)."""
+        """One HTTP attempt, its time measured at the Bot API boundary (not the mark before:
+        a mark that waits for a busy writer thread says nothing about Telegram)."""
         requested = time.monotonic()
         try:
-            return await callback(*args, **kwargs)
+            result = await callback(*args, **kwargs)
         except RetryAfter:
             self.metrics.retry_after(endpoint)
             raise
@@ -251,19 +238,22 @@ class Sender(BaseRateLimiter[SendOptions]):
             self.metrics.api_error(endpoint, error)
             raise
         finally:
-            self.metrics.request_done(endpoint, time.monotonic() - requested)
+            elapsed = time.monotonic() - requested
+            self.metrics.request_done(endpoint, elapsed)
+        if nudge:
+            self._trips.add(elapsed)
+        return result
 
     def nudge_slots(self) -> int:
         """How many nudges may be in flight at once: just enough to keep the global pace at
         the measured round-trip time. Each one in flight is a possible duplicate if the process
         dies, so no more than the pace needs (one, against a fast local server), and never more
-        than ``max_nudge_slots``, however slow the measured hold time."""
-        needed = math.ceil(self._latency / self.global_interval * 1.5)
-        return max(1, min(needed, self.max_nudge_slots))
+        than ``max_nudge_slots``, however slow the measured round trip (in_flight.RoundTrips)."""
+        return self._trips.slots()
 
     def _release_nudge_slot(self) -> None:
         self._nudges_in_flight -= 1
-        self._wakeup.set()
+        self._wake()
 
     def _hold_chat(self, chat_id: int | str | None, seconds: float) -> None:
         if chat_id is None:
@@ -290,7 +280,7 @@ class Sender(BaseRateLimiter[SendOptions]):
         elif chat.state == "ready" and waiter is chat.waiters[0]:
             # A reply arrived for a chat whose queued entry carries a nudge's key: re-rank it.
             heapq.heappush(self._ready, (waiter.key, key))
-        self._wakeup.set()
+        self._wake()
         try:
             await waiter.future
         except asyncio.CancelledError:
@@ -328,21 +318,35 @@ class Sender(BaseRateLimiter[SendOptions]):
                     self._schedule_chat(key, chat, now)
             timeout: float | None = None
             if self._ready:
-                if now >= self._next_global:
+                free_at = self._pace.free_at()
+                if now >= free_at:
                     if self._grant_one(now):
                         continue
                     # Only nudges are ready and all their slots are in flight: a finishing
                     # send sets the wake-up.
                 else:
-                    timeout = self._next_global - now
+                    timeout = free_at - now
             if self._waiting:
                 until_chat = max(0.0, self._waiting[0][0] - now)
                 timeout = until_chat if timeout is None else min(timeout, until_chat)
-            self._wakeup.clear()
-            try:
-                await asyncio.wait_for(self._wakeup.wait(), timeout)
-            except TimeoutError:
-                pass
+            await self._sleep(until_wake=timeout)
+
+    def _wake(self) -> None:
+        if self._waker is not None and not self._waker.done():
+            self._waker.set_result(None)
+
+    async def _sleep(self, *, until_wake: float | None) -> None:
+        """Until ``_wake`` or ``until_wake`` seconds: a bare future and timer, as cheap as a pump
+        step can be (``wait_for`` on an event costs a task per call, hundreds a second)."""
+        loop = asyncio.get_running_loop()
+        self._waker = loop.create_future()
+        timer = loop.call_later(until_wake, self._wake) if until_wake is not None else None
+        try:
+            await self._waker
+        finally:
+            self._waker = None
+            if timer is not None:
+                timer.cancel()
 
     def _grant_one(self, now: float) -> bool:
         """Grant the best ready call; False if the only ready calls are nudges with no slot."""
@@ -369,7 +373,7 @@ class Sender(BaseRateLimiter[SendOptions]):
             if waiter.key[0] == NUDGE:
                 self._nudges_in_flight += 1
             waiter.future.set_result(None)
-            self._next_global = max(self._next_global, now) + self.global_interval
+            self._pace.grant(now)
             if key != "__global__":
                 chat.free_at = now + self._interval(key)
             self._schedule_chat(key, chat, now)

@@ -14,12 +14,25 @@ The async path that stores a change is ``handlers.settings_apply``.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
-from datetime import time
+from datetime import datetime, time, tzinfo
+
+from babel.dates import get_day_names
 
 from reminder_bot.i18n import N_, _
-from reminder_bot.parsing import DEFAULT_WINDOW
-from reminder_bot.schedule import ALL_DAYS, MAX_AT_TIMES, At, Every, Off, QuietHours, Rule
+from reminder_bot.parsing import DEFAULT_WINDOW, ParseError, parse_days, parse_time
+from reminder_bot.schedule import (
+    ALL_DAYS,
+    MAX_AT_TIMES,
+    SUMMARY,
+    At,
+    Every,
+    Off,
+    QuietHours,
+    Rule,
+)
+from reminder_bot.store.defaults import CHECKIN_DEFAULT, SUMMARY_DEFAULT
 
 # The choices the menu offers; anything else is typed (/schedule, /quiet, /pause).
 INTERVAL_CHOICES = (30, 45, 60, 90, 120, 180)
@@ -154,3 +167,105 @@ def set_quiet_start(quiet: QuietHours | None, hour: int) -> QuietHours:
 def set_quiet_end(quiet: QuietHours | None, hour: int) -> QuietHours:
     """Quiet hours until ``hour``:00 (none yet: from the default start)."""
     return _quiet(quiet, None, time(hour))
+
+
+# ----- the weekly summary and the pain check-in (schedule.EXTRAS) ------------------------------
+
+
+def restore_rule(kind: str, last: datetime | None, zone: tzinfo) -> At:
+    """What turning the summary or check-in back on gives: the time (and, for the summary, the
+    day) of its latest slot in the delivery log, else the default."""
+    default = SUMMARY_DEFAULT if kind == SUMMARY else CHECKIN_DEFAULT
+    if last is None:
+        return default
+    local = last.astimezone(zone)
+    days = frozenset({local.weekday()}) if kind == SUMMARY else default.days
+    return At((time(local.hour, local.minute),), days)
+
+
+def extra_on(rule: Rule, restore: At) -> Rule:
+    """On: a rule already on stays; off comes back as ``restore``."""
+    return rule if isinstance(rule, At) else restore
+
+
+def set_extra_day(rule: Rule, day: int, restore: At) -> At:
+    """The summary on one weekday, keeping its time (turning it on if it was off)."""
+    base = rule if isinstance(rule, At) else restore
+    return At(base.times, frozenset({day}))
+
+
+def set_extra_time(rule: Rule, value: time, restore: At) -> At:
+    """The summary or check-in at ``value``, keeping its days (turning it on if it was off)."""
+    base = rule if isinstance(rule, At) else restore
+    return At((value,), base.days)
+
+
+def _strip_accents(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+# Spanish day names as well as the parser's English ones: miércoles, mie, sábado, sab...
+_SPANISH_DAYS = {
+    _strip_accents(str(names[day]).lower().rstrip(".")): day
+    for width in ("wide", "abbreviated")
+    for names in [get_day_names(width, context="format", locale="es")]
+    for day in range(7)
+}
+SUMMARY_EXAMPLE = "fri 17:30"
+CHECKIN_EXAMPLE = "on 21:15"
+
+
+def parse_weekday(word: str) -> int:
+    """One weekday: ``fri``, ``friday``, ``vie``, ``viernes``."""
+    spanish = _SPANISH_DAYS.get(_strip_accents(word.lower().rstrip(".")))
+    if spanish is not None:
+        return spanish
+    try:
+        days = parse_days(word)
+    except ParseError:
+        days = frozenset()
+    if len(days) != 1:
+        raise ParseError(
+            _("'{word}' is not one day of the week: use mon … sun (or lun … dom)").format(
+                word=word
+            ),
+            SUMMARY_EXAMPLE,
+        )
+    return next(iter(days))
+
+
+def _time_word(word: str, example: str) -> time:
+    try:
+        return parse_time(word)
+    except ParseError as error:
+        raise error.with_example(example) from None
+
+
+def parse_summary(text: str, current: Rule, restore: At) -> Rule:
+    """``/summary`` arguments: ``on``, ``off``, ``<day> <HH:MM>``, or a day or a time alone."""
+    words = text.lower().split()
+    if words in (["on"], ["off"]):
+        return Off() if words == ["off"] else extra_on(current, restore)
+    if not 1 <= len(words) <= 2:
+        raise ParseError(_("give a day and a time, or on or off"), SUMMARY_EXAMPLE)
+    rule: Rule = current
+    for word in words:
+        if ":" in word or word.isdigit():
+            rule = set_extra_time(rule, _time_word(word, SUMMARY_EXAMPLE), restore)
+        else:
+            rule = set_extra_day(rule, parse_weekday(word), restore)
+    return rule
+
+
+def parse_checkin(text: str, current: Rule, restore: At) -> Rule:
+    """``/checkin`` arguments: ``on``, ``off``, ``on <HH:MM>`` or ``<HH:MM>``."""
+    words = text.lower().split()
+    if words == ["off"]:
+        return Off()
+    if words and words[0] == "on":
+        words = words[1:]
+        if not words:
+            return extra_on(current, restore)
+    if len(words) != 1:
+        raise ParseError(_("give on, off or a time such as 21:15"), CHECKIN_EXAMPLE)
+    return set_extra_time(current, _time_word(words[0], CHECKIN_EXAMPLE), restore)

@@ -26,7 +26,9 @@ TEXT_LIMIT = 4096  # characters (UTF-16 units) in a Telegram message
 MUTATING = ("start", "stop", "resume")
 # Commands whose argument is parsed; a leading "¤" makes every argument invalid.
 TAKES_ARGUMENT = ("schedule", "timezone", "preset", "quiet", "pause", "language")
+TAKES_ARGUMENT += ("summary", "checkin")
 READ_ONLY = ("help", "relief", "redflags", "settings", "forget", "language", "schedule", "export")
+READ_ONLY += ("summary", "checkin")
 NON_TEXT = tuple(kind for kind in CONTENT_KINDS if kind != "location")
 
 

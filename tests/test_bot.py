@@ -80,6 +80,8 @@ async def test_help_lists_every_command_and_the_menu_matches(bot: BotHarness) ->
         "quiet",
         "pause",
         "resume",
+        "summary",
+        "checkin",
         "relief",
         "redflags",
         "stop",

@@ -95,6 +95,11 @@ SETTINGS_ARGS = {
     Screen.LOCATION_YES: "Europe/Madrid",
     Screen.SET_PRESET: "gentle",
     Screen.SET_LANGUAGE: "es",
+    Screen.SET_SUMMARY_DAY: "4",
+    Screen.SET_SUMMARY_TIME: "17",
+    Screen.SET_CHECKIN_TIME: "21",
+    Screen.SET_ADAPTIVE: "p",
+    Screen.HABIT_RESUME: "stretch",
 }
 
 

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+import asyncio
 import io
+import threading
 from datetime import date, timedelta
 
 import pytest
 from matplotlib.image import imread
 
-from reminder_bot.charts import WIDTH_PX, HabitPanel, render
+from reminder_bot import charts
+from reminder_bot.charts import WIDTH_PX, HabitPanel, PainPanel, render
 from reminder_bot.progress import DayTally
 
 TODAY = date(2026, 11, 29)
@@ -42,3 +45,36 @@ def test_labels_come_from_the_caller() -> None:
 def test_no_habit_no_chart() -> None:
     with pytest.raises(ValueError, match="at least one habit"):
         render([], "Last days", str, ("sent", "done"))
+
+
+def test_pain_scores_add_a_panel() -> None:
+    without = render([panel("move", 14)], "Last days", str, ("sent", "done"))
+    scores = {TODAY - timedelta(days=d): 10 - d for d in (0, 1, 4)}
+    with_pain = render(
+        [panel("move", 14)], "Last days", str, ("sent", "done"), PainPanel("Pain", scores)
+    )
+    taller = imread(io.BytesIO(with_pain)).shape[0] - imread(io.BytesIO(without)).shape[0]
+    assert taller > 200
+
+
+async def test_drawn_off_the_event_loop_on_its_own_thread() -> None:
+    threads: list[str] = []
+
+    def day_label(day: date) -> str:
+        threads.append(threading.current_thread().name)
+        return day.isoformat()
+
+    loop_ticks = 0
+
+    async def ticker() -> None:
+        nonlocal loop_ticks
+        while True:
+            loop_ticks += 1
+            await asyncio.sleep(0)
+
+    ticking = asyncio.create_task(ticker())
+    png = await charts.render_off_loop([panel("move", 30)], "h", day_label, ("s", "d"))
+    ticking.cancel()
+    assert png.startswith(b"\x89PNG")
+    assert set(threads) == {"chart-renderer_0"}
+    assert loop_ticks > 1  # the loop ran other work while the chart was drawn

@@ -132,6 +132,7 @@ async def test_a_spanish_user_gets_relief_redflags_and_nudges_in_spanish(
     assert "evita el reposo en cama" in relief and "111" not in relief
     assert relief.splitlines()[-1].startswith("<i>Información general, no consejo médico.")
     assert "en una emergencia, llama al 112" in relief.splitlines()[-1]
+    await bot.handled()  # and the safety gate's question that follows it
 
     redflags = text_of(await bot.send("/redflags", CARMEN))
     assert redflags.startswith("<b>Dolor de espalda: cuándo buscar ayuda</b>")
@@ -143,6 +144,7 @@ async def test_a_spanish_user_gets_relief_redflags_and_nudges_in_spanish(
         "<b>3. Pide cita con tu médico de familia o con un fisioterapeuta</b>",
     ]
     assert "not medical advice" not in redflags + relief  # Spanish, whole
+    await bot.handled()
 
     # 09:00 in Berlin: the desk-worker's first nudges, in Spanish with Spanish buttons.
     nudges = await nudges_at(bot, MONDAY_0700_UTC + timedelta(hours=1), 2, chat_id=CARMEN.id)

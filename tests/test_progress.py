@@ -4,7 +4,18 @@ from datetime import date, timedelta
 
 import pytest
 
-from reminder_bot.progress import DayTally, Summary, daily_series, streaks, strength, window
+from reminder_bot.progress import (
+    DONE_STATUSES,
+    SENT_STATUSES,
+    DayTally,
+    Summary,
+    daily_series,
+    streaks,
+    strength,
+    tallies,
+    window,
+)
+from reminder_bot.status import DeliveryStatus as S
 
 TODAY = date(2026, 11, 30)
 
@@ -84,3 +95,27 @@ def test_daily_series_fills_the_gaps() -> None:
     series = daily_series(days("D.M", end=TODAY - timedelta(days=1)), TODAY, 5)
     assert [t.day for t in series] == [TODAY - timedelta(days=n) for n in (4, 3, 2, 1, 0)]
     assert [(t.sent, t.done) for t in series] == [(0, 0), (2, 2), (0, 0), (2, 0), (0, 0)]
+
+
+def test_tallies_count_sent_and_done_as_defined_once() -> None:
+    """Only what reached the user is sent; only Done is done; the summary is no habit."""
+    totals = {
+        ("move", TODAY): {S.DONE: 2, S.SKIPPED: 1, S.SNOOZED: 1, S.RESENT: 1, S.SENT: 1},
+        ("move", TODAY - timedelta(days=1)): {S.MISSED: 3, S.QUIET: 1, S.STALE: 1, S.FAILED: 1},
+        ("hydrate", TODAY): {S.SUPERSEDED: 2, S.BLOCKED: 1, S.QUEUED: 1, S.SENDING: 1},
+        ("summary", TODAY): {S.SENT: 1},
+    }
+    days = tallies(totals)
+    assert list(days) == ["hydrate", "move", "posture", "stretch"]
+    assert days["move"] == [
+        DayTally(TODAY - timedelta(days=1), 0, 0),
+        DayTally(TODAY, 6, 2),
+    ]
+    assert days["hydrate"] == [DayTally(TODAY, 0, 0)]
+    assert days["posture"] == days["stretch"] == []
+    assert DONE_STATUSES <= SENT_STATUSES
+    assert set(SENT_STATUSES) | {S.MISSED, S.QUIET, S.STALE, S.FAILED, S.BLOCKED} | {
+        S.SUPERSEDED,
+        S.QUEUED,
+        S.SENDING,
+    } == set(S)

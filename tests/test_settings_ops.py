@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import time
+from datetime import UTC, datetime, time
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from reminder_bot.parsing import parse_quiet, parse_rule
+from reminder_bot.parsing import ParseError, parse_quiet, parse_rule
 from reminder_bot.rule_text import format_quiet, format_rule
-from reminder_bot.schedule import WEEKDAYS, WEEKENDS
+from reminder_bot.schedule import WEEKDAYS, WEEKENDS, At, Off
 from reminder_bot.settings_ops import (
+    CHECKIN_EXAMPLE,
     DEFAULT_ON,
+    SUMMARY_EXAMPLE,
     MenuOutOfDate,
     SettingRefused,
+    parse_checkin,
+    parse_summary,
+    restore_rule,
     set_day,
     set_days,
     set_fixed_time,
@@ -27,6 +33,7 @@ from reminder_bot.settings_ops import (
     turn_off,
     turn_on,
 )
+from reminder_bot.store.defaults import CHECKIN_DEFAULT
 
 Op = Callable[..., Any]
 EVERY = "every 45m from 09:00 to 17:30 on weekdays"
@@ -151,3 +158,89 @@ def test_quiet_hours(op: Op, quiet: str, hour: int, result: str) -> None:
 def test_quiet_hours_must_not_be_empty(op: Op, quiet: str, hour: int) -> None:
     with pytest.raises(SettingRefused):
         op(parse_quiet(quiet), hour)
+
+
+# ----- the weekly summary and the pain check-in ------------------------------------------------
+
+SUNDAY_18 = At((time(18, 0),), frozenset({6}))
+
+
+@pytest.mark.parametrize(
+    ("typed", "current", "expected"),
+    [
+        ("fri 17:30", "at 18:00 on sun", "at 17:30 on fri"),
+        ("17:30 Friday", "at 18:00 on sun", "at 17:30 on fri"),
+        ("7:05", "at 18:00 on sat", "at 07:05 on sat"),  # a time alone keeps the day
+        ("tue", "at 09:15 on sat", "at 09:15 on tue"),  # a day alone keeps the time
+        ("viernes 17:30", "at 18:00 on sun", "at 17:30 on fri"),
+        ("Miércoles 08:00", "off", "at 08:00 on wed"),
+        ("sáb", "off", "at 18:00 on sat"),  # off: the restored time
+        ("mie 08:00", "off", "at 08:00 on wed"),
+        ("off", "at 18:00 on sun", "off"),
+        ("on", "off", "at 18:00 on sun"),
+        ("ON", "at 17:00 on fri", "at 17:00 on fri"),  # on already: unchanged
+    ],
+)
+def test_parse_summary(typed: str, current: str, expected: str) -> None:
+    assert format_rule(parse_summary(typed, parse_rule(current), SUNDAY_18)) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("someday 17:30", "'someday' is not one day of the week"),
+        ("weekdays 17:30", "'weekdays' is not one day of the week"),
+        ("mon-wed 17:30", "'mon-wed' is not one day of the week"),
+        ("fri 24:00", "'24:00' is not a time"),
+        ("fri 17:30 now", "give a day and a time, or on or off"),
+        ("", "give a day and a time, or on or off"),
+    ],
+)
+def test_bad_summary_says_what_with_an_example(typed: str, message: str) -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_summary(typed, SUNDAY_18, SUNDAY_18)
+    assert raised.value.message.startswith(message)
+    assert raised.value.example == SUMMARY_EXAMPLE
+
+
+@pytest.mark.parametrize(
+    ("typed", "current", "expected"),
+    [
+        ("on", "off", "at 20:00 daily"),
+        ("on", "at 07:00 daily", "at 07:00 daily"),
+        ("on 21:15", "off", "at 21:15 daily"),
+        ("21:15", "at 20:00 daily", "at 21:15 daily"),
+        ("off", "at 20:00 daily", "off"),
+    ],
+)
+def test_parse_checkin(typed: str, current: str, expected: str) -> None:
+    rule = parse_checkin(typed, parse_rule(current), CHECKIN_DEFAULT)
+    assert format_rule(rule) == expected
+
+
+@pytest.mark.parametrize("typed", ["maybe", "on 7pm", "on 20:00 daily", "", "21:15 22:00"])
+def test_bad_checkin_says_what_with_an_example(typed: str) -> None:
+    with pytest.raises(ParseError) as raised:
+        parse_checkin(typed, Off(), CHECKIN_DEFAULT)
+    assert raised.value.example == CHECKIN_EXAMPLE
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.mark.parametrize(
+    ("kind", "last", "expected"),
+    [
+        ("summary", None, "at 18:00 on sun"),
+        ("checkin", None, "at 20:00 daily"),
+        # Friday 27 Nov 16:30 UTC is 17:30 in Berlin.
+        ("summary", datetime(2026, 11, 27, 16, 30, tzinfo=UTC), "at 17:30 on fri"),
+        ("checkin", datetime(2026, 11, 27, 20, 15, tzinfo=UTC), "at 21:15 daily"),
+        # 23:30 UTC on Saturday is already Sunday in Berlin.
+        ("summary", datetime(2026, 11, 28, 23, 30, tzinfo=UTC), "at 00:30 on sun"),
+    ],
+)
+def test_on_restores_the_last_day_and_time_logged(
+    kind: str, last: datetime | None, expected: str
+) -> None:
+    assert format_rule(restore_rule(kind, last, BERLIN)) == expected

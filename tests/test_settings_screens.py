@@ -4,17 +4,18 @@ and every screen but the menu itself has a Back button."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from reminder_bot.callbacks import MAX_BYTES, Screen, Settings, decode
 from reminder_bot.handlers.settings_apply import SettingsState
-from reminder_bot.handlers.settings_screens import SCREENS, draw
+from reminder_bot.handlers.settings_screens import NOTE_ALONE, SCREENS, draw
 from reminder_bot.parsing import parse_quiet, parse_rule
 from reminder_bot.presets import builtin_presets_dir, load_presets
 from reminder_bot.schedule import HABITS
-from reminder_bot.store import User
+from reminder_bot.store import ScheduleRow, User
 
 NOW = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)
 RULES = ("every 45m from 09:00 to 17:30 on weekdays", "at 10:00,15:00 on mon,sat", "off")
@@ -56,7 +57,7 @@ def test_every_screen_draws_valid_buttons_and_a_way_back(screen: Screen) -> None
         arg = "move" if screen in HABIT_SCREENS else ""
         text, markup = draw(screen, arg, drawn, PRESETS, note="✅ Saved")
         # A habit's screen is its rule and next nudge, which the note of a change already says.
-        assert text == "✅ Saved" if screen is Screen.HABIT else text.startswith("✅ Saved\n\n")
+        assert text == "✅ Saved" if screen in NOTE_ALONE else text.startswith("✅ Saved\n\n")
         pressed = [decode(b.callback_data) for row in markup.inline_keyboard for b in row]
         assert all(isinstance(p, Settings) for p in pressed)
         assert all(
@@ -88,3 +89,52 @@ def test_the_picked_choice_is_checked() -> None:
     _text, markup = draw(Screen.EVERY, "move", STATES[0], PRESETS)
     labels = [b.text for row in markup.inline_keyboard for b in row]
     assert "✅ 45 min" in labels and "30 min" in labels
+
+
+# ----- progress & check-ins, a habit's own pause -----------------------------------------------
+
+
+def labels_of(screen: Screen, drawn: SettingsState, arg: str = "") -> list[str]:
+    _text, markup = draw(screen, arg, drawn, PRESETS)
+    return [b.text for row in markup.inline_keyboard for b in row]
+
+
+@pytest.mark.parametrize(
+    ("preset_adaptive", "own", "line", "switch"),
+    [
+        (True, None, "on (your preset's default)", "turn off"),
+        (False, None, "off (your preset's default)", "turn on"),
+        (True, False, "off (your choice)", "turn on"),
+        (False, True, "on (your choice)", "turn off"),
+    ],
+)
+def test_the_adaptive_timer_says_whether_it_is_the_presets(
+    preset_adaptive: bool, own: bool | None, line: str, switch: str
+) -> None:
+    drawn = replace(STATES[0], preset_adaptive=preset_adaptive)
+    drawn = replace(drawn, user=replace(drawn.user, adaptive_move=own))
+    text, _markup = draw(Screen.PROGRESS, "", drawn, PRESETS)
+    assert "↻ Adaptive move timer: " + line in text
+    labels = labels_of(Screen.PROGRESS, drawn)
+    assert "↻ Adaptive move timer: " + switch in labels
+    assert ("↩️ Timer as my preset has it" in labels) is (own is not None)
+
+
+@pytest.mark.parametrize(("hours", "shown"), [(2, True), (-1, False)])
+def test_a_habit_pause_shows_with_a_resume_button_until_it_ends(hours: int, shown: bool) -> None:
+    drawn = replace(STATES[0], habit_pauses={"stretch": NOW + timedelta(hours=hours)})
+    for screen, arg in ((Screen.HOME, ""), (Screen.HABIT, "stretch")):
+        text, _markup = draw(screen, arg, drawn, PRESETS)
+        assert ("⏸ 🤸 Stretch paused until today 10:00." in text) is shown
+        assert ("▶️ Resume 🤸 Stretch" in labels_of(screen, drawn, arg)) is shown
+    assert "Resume" not in " ".join(labels_of(Screen.HABIT, drawn, "move"))
+
+
+def test_the_summary_screen_checks_its_day_and_offers_on_when_off() -> None:
+    on = replace(STATES[0], extras={"summary": ScheduleRow("summary", "at 17:00 on fri", None)})
+    labels = labels_of(Screen.SUMMARY, on)
+    assert "✅ Fri" in labels and "⏹ Turn off" in labels and "🕕 At 17:00" in labels
+    assert "✅ 17:00" in labels_of(Screen.SUMMARY_TIME, on)
+    off = replace(STATES[0], extras={"summary": ScheduleRow("summary", "off", None)})
+    labels = labels_of(Screen.SUMMARY, off)
+    assert "▶️ Turn on" in labels and not any(label.startswith("✅") for label in labels)

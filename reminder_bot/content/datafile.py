@@ -36,7 +36,7 @@ class DataFile:
         except FileNotFoundError:
             raise ConfigError(
                 f"{self.name}: file not found; every content folder needs nudges.toml, "
-                "relief.toml, redflags.toml and disclaimer.toml (copy them from "
+                "relief.toml, redflags.toml, disclaimer.toml and safety.toml (copy them from "
                 f"{CONTENT_DIR})"
             ) from None
         except tomllib.TOMLDecodeError as error:

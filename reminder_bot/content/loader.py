@@ -36,6 +36,7 @@ from reminder_bot.content.render import (
     render_relief,
     visible_length,
 )
+from reminder_bot.content.safety import load_safety
 from reminder_bot.emergency import LocalHelp
 from reminder_bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, language
 
@@ -291,8 +292,9 @@ def _load_disclaimer(file: DataFile) -> tuple[str, str, str]:
 
 
 def load_content(directory: Path | None = None) -> Content:
-    """Read and check the four content files; raise ConfigError naming the file and the key."""
+    """Read and check the content files; raise ConfigError naming the file and the key."""
     folder = CONTENT_DIR if directory is None else directory
+    load_safety(folder)  # the safety gate's texts: checked here, so a typo stops the start-up
     short, long, disclaimer_source = _load_disclaimer(DataFile(folder / "disclaimer.toml"))
     nudges = _load_nudges(DataFile(folder / "nudges.toml"), short)
     relief_file = DataFile(folder / "relief.toml")

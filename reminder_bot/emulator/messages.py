@@ -132,7 +132,7 @@ def _edited(state: State, chat: ChatState, mid: int, **changes: Any) -> dict[str
         raise bad_request("message can't be edited")
     new = {k: v for k, v in old.items() if k not in changes}
     new.update({k: v for k, v in changes.items() if v is not None})
-    compare = ("text", "entities", "caption", "caption_entities", "reply_markup")
+    compare = ("text", "entities", "caption", "caption_entities", "reply_markup", "photo")
     if all(old.get(k) == new.get(k) for k in compare):
         raise bad_request(
             "message is not modified: specified new message content and reply markup are "

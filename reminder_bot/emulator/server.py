@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from . import bot_profile, control, media, messages, updates
+from . import bot_profile, control, media, media_edit, messages, updates
 from .errors import ApiError, bad_request
 from .faults import Answer, Dropped, apply_fault, drop_middleware
 from .responses import file_response, json_response
@@ -25,13 +25,15 @@ HANDLERS: dict[str, Handler] = {
     **bot_profile.METHODS,
     **messages.METHODS,
     **media.METHODS,
+    **media_edit.METHODS,
     **updates.METHODS,
 }
 
 UNSUPPORTED_NOTE = (
     "Implemented: getMe, logOut, close, getUpdates, setWebhook, deleteWebhook, getWebhookInfo, "
     "sendMessage, forwardMessage(s), copyMessage(s), sendPhoto, sendDocument, sendChatAction, "
-    "editMessageText, editMessageCaption, editMessageReplyMarkup, deleteMessage(s), "
+    "editMessageText, editMessageCaption, editMessageMedia (photos), editMessageReplyMarkup, "
+    "deleteMessage(s), "
     "answerCallbackQuery, setMyCommands, getMyCommands, deleteMyCommands, getFile, getChat, "
     "getMyName/Description/ShortDescription, getChatMenuButton; every other method that returns "
     "Boolean is validated and answers true; the rest answer 400."

@@ -10,18 +10,24 @@ from reminder_bot.callbacks import (
     LanguagePick,
     Menu,
     NudgeAction,
+    PainScore,
     PresetPick,
+    SafetyAnswer,
     Settings,
+    StatsView,
     TimeZonePick,
     decode,
 )
 from reminder_bot.handlers.account import forget_button
+from reminder_bot.handlers.checkin_buttons import checkin_button
 from reminder_bot.handlers.common import button_query, command, out_of_date
 from reminder_bot.handlers.context import BotContext
+from reminder_bot.handlers.health import safety_button
 from reminder_bot.handlers.language import language_button
 from reminder_bot.handlers.nudge_buttons import nudge_button
 from reminder_bot.handlers.onboarding import menu_button, preset_button, timezone_button
 from reminder_bot.handlers.settings import settings_button
+from reminder_bot.handlers.stats import stats_button
 
 
 @command
@@ -48,3 +54,9 @@ async def button(update: Update, context: BotContext) -> None:
             await settings_button(update, context, pressed)
         case LanguagePick():
             await language_button(update, context, pressed)
+        case SafetyAnswer():
+            await safety_button(update, context, pressed)
+        case PainScore():
+            await checkin_button(update, context, pressed)
+        case StatsView():
+            await stats_button(update, context, pressed)

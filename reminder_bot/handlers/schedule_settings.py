@@ -20,6 +20,7 @@ from reminder_bot.handlers.common import (
 from reminder_bot.handlers.context import BotContext, Services
 from reminder_bot.handlers.settings_apply import (
     STOPPED,
+    SettingsState,
     change_pause,
     change_preset,
     change_quiet,
@@ -28,6 +29,7 @@ from reminder_bot.handlers.settings_apply import (
     pause_note,
     pause_until,
     quiet_note,
+    resume_habit,
     rule_note,
     settings_state,
     zone_note,
@@ -35,12 +37,19 @@ from reminder_bot.handlers.settings_apply import (
 from reminder_bot.handlers.settings_apply import (
     first_due_line as first_due_line,  # re-exported: others have imported it from here
 )
+from reminder_bot.handlers.settings_extras import (
+    checkin_line,
+    habit_pause_line,
+    habit_resume_note,
+    paused_habits,
+    resume_buttons,
+    summary_line,
+)
 from reminder_bot.i18n import N_, _
 from reminder_bot.parsing import (
     ParseError,
     parse_habit,
     parse_quiet,
-    parse_rule,
     parse_schedule_command,
     parse_timezone,
 )
@@ -49,7 +58,6 @@ from reminder_bot.rule_text import format_quiet
 from reminder_bot.schedule import HABITS, Every, Rule
 from reminder_bot.settings_ops import SettingRefused
 from reminder_bot.store import User
-from reminder_bot.when_text import format_when
 
 # Offered as buttons by /start and /timezone; anything else is typed (/timezone Asia/Tokyo).
 COMMON_ZONES = (
@@ -91,7 +99,10 @@ async def schedule_command(update: Update, context: BotContext, user: User) -> N
     svc = context.services
     args = argument_text(update)
     if not args:
-        await reply(update, await schedule_overview(svc, user))
+        state = await settings_state(svc, user)
+        paused = paused_habits(state) if user.active else []
+        keyboard = InlineKeyboardMarkup(resume_buttons(state, paused)) if paused else None
+        await reply(update, overview_text(svc, state), keyboard)
         return
     habit, rule = parse_schedule_rule(args)
     change = await change_rule(svc, user, habit, lambda _current: rule)
@@ -113,27 +124,36 @@ def parse_schedule_rule(args: str) -> tuple[str, Rule]:
 
 
 def adaptive_move(svc: Services, user: User) -> bool:
-    """Whether the user's preset restarts the move interval on Done (``adaptive_move``)."""
+    """Whether Done on move restarts its interval: the user's choice, else the preset's."""
+    if user.adaptive_move is not None:
+        return user.adaptive_move
     preset = svc.presets.get(user.preset or "")
     return preset is not None and preset.adaptive_move
 
 
 async def schedule_overview(svc: Services, user: User) -> str:
     """Every habit's rule and next nudge, quiet hours, and any pause or stop."""
-    rows = await svc.store.schedules(user.id)
-    now = svc.clock.now()
+    return overview_text(svc, await settings_state(svc, user))
+
+
+def overview_text(svc: Services, state: SettingsState) -> str:
+    """/schedule's text: each habit (and its own pause), quiet hours, pauses, summary, check-in."""
+    user = state.user
     lines = [_("<b>Your schedule</b> ({zone})").format(zone=html.escape(user.timezone)), ""]
-    for habit in HABITS:
-        row = rows.get(habit)
-        if row is None:
-            continue
-        rule = parse_rule(row.rule_text)
+    for habit, rule in state.rules.items():
         line = f"{habit_label(habit)}: {html.escape(describe_rule(rule))}"
-        if row.next_due is not None:
-            line += " — " + _("next {when}").format(when=format_when(row.next_due, user.zone, now))
+        if (due := state.due.get(habit)) is not None:
+            line += " — " + _("next {when}").format(when=state.when(due))
         lines.append(line)
         if habit == ADAPTIVE_HABIT and isinstance(rule, Every) and adaptive_move(svc, user):
             lines.append("   " + _("↻ Done restarts the interval from when you press it."))
+        if user.active and (until := state.habit_paused_until(habit)) is not None:
+            lines.append(
+                "   ⏸ "
+                + _("paused until {when} (resume: /resume {habit} or the button)").format(
+                    when=state.when(until), habit=habit
+                )
+            )
     lines.append("")
     lines.append(
         _("Quiet hours: {quiet}").format(quiet=format_quiet(user.quiet))
@@ -142,13 +162,13 @@ async def schedule_overview(svc: Services, user: User) -> str:
     )
     if not user.active:
         lines.append(_(STOPPED))
-    elif user.paused_until is not None and user.paused_until > now:
+    elif state.paused_until is not None:
         lines.append(
             _("Paused until {when}. /resume to restart now.").format(
-                when=format_when(user.paused_until, user.zone, now)
+                when=state.when(state.paused_until)
             )
         )
-    lines.append("")
+    lines += [summary_line(state), checkin_line(state), ""]
     lines.append(_("Change one:") + " <code>/schedule move every 45m from 09:00 to 17:30</code>")
     return "\n".join(lines)
 
@@ -248,14 +268,37 @@ async def pause_command(update: Update, context: BotContext, user: User) -> None
 
 @registered
 async def resume_command(update: Update, context: BotContext, user: User) -> None:
-    """End a pause (after /stop only /start turns nudges back on)."""
+    """End a pause, or one habit's own pause (after /stop only /start turns nudges back on)."""
     svc = context.services
+    if args := argument_text(update):
+        await reply(update, await resume_one_habit(svc, user, args))
+        return
     try:
         change = await change_pause(svc, user, None)
     except SettingRefused as refused:
         await reply(update, refused.message)
         return
-    await reply(update, pause_note(await settings_state(svc, change.user)))
+    state = await settings_state(svc, change.user)
+    # A habit's own pause outlives /resume: say so, and how to end it.
+    still = [
+        habit_pause_line(state, habit) + " " + _("/resume {habit} ends it.").format(habit=habit)
+        for habit in paused_habits(state)
+    ]
+    await reply(update, "\n".join([pause_note(state), *still]))
+
+
+async def resume_one_habit(svc: Services, user: User, word: str) -> str:
+    """Lift the named habit's own pause (the safety gate's on stretch)."""
+    try:
+        habit = parse_habit(word)
+    except ParseError as error:
+        raise error.with_example("stretch") from None
+    change = await resume_habit(svc, user, habit)
+    if not change.changed:
+        return _(
+            "{habit} has no pause of its own. /resume alone ends a pause of every nudge."
+        ).format(habit=habit_label(habit))
+    return habit_resume_note(await settings_state(svc, change.user), habit)
 
 
 # This module's rows of the command table (reminder_bot.commands), in menu order.
@@ -265,5 +308,9 @@ COMMANDS = (
     Command("timezone", N_("Set your time zone"), timezone_command),
     Command("quiet", N_("Set quiet hours with no nudges"), quiet_command),
     Command("pause", N_("Pause nudges for a while"), pause_command),
-    Command("resume", N_("Resume nudges after a pause"), resume_command),
+    Command(
+        "resume",
+        N_("Resume nudges after a pause (/resume stretch: that habit's own pause)"),
+        resume_command,
+    ),
 )

@@ -33,16 +33,25 @@ from reminder_bot.handlers.common import (
 from reminder_bot.handlers.context import BotContext, Services
 from reminder_bot.handlers.location import ask_location
 from reminder_bot.handlers.settings_apply import Change, SettingsState, settings_state
+from reminder_bot.handlers.settings_extras import (
+    adaptive_note,
+    checkin_note,
+    habit_resume_note,
+    summary_note,
+)
 from reminder_bot.handlers.settings_screens import draw
 from reminder_bot.i18n import N_, _
 from reminder_bot.parsing import ParseError, parse_days
-from reminder_bot.schedule import QuietHours, Rule
+from reminder_bot.schedule import CHECKIN, SUMMARY, At, Off, QuietHours, Rule
 from reminder_bot.settings_ops import (
     PAUSE_CHOICES,
     MenuOutOfDate,
     SettingRefused,
+    extra_on,
     set_day,
     set_days,
+    set_extra_day,
+    set_extra_time,
     set_fixed_time,
     set_interval,
     set_quiet_end,
@@ -135,6 +144,42 @@ async def _apply_preset(svc: Services, user: User, name: str) -> Change:
     return await apply.change_preset(svc, user, preset)
 
 
+ExtraOp = Callable[[Rule, str, At], Rule]
+
+
+def extra_action(kind: str, op: ExtraOp) -> Action:
+    """A change to the weekly summary or the check-in; ``arg`` is the day or hour, if any."""
+
+    async def run(svc: Services, user: User, arg: str) -> Change:
+        return await apply.change_extra(svc, user, kind, lambda rule, back: op(rule, arg, back))
+
+    if kind == SUMMARY:
+        return Action(Screen.SUMMARY, run, _state_only(summary_note))
+    return Action(Screen.CHECKIN, run, _state_only(checkin_note))
+
+
+async def _set_adaptive(svc: Services, user: User, arg: str) -> Change:
+    return await apply.change_adaptive(svc, user, None if arg == "p" else arg == "1")
+
+
+def _extra_hour(rule: Rule, hour: str, back: At) -> Rule:
+    return set_extra_time(rule, time(int(hour)), back)
+
+
+EXTRA_ACTIONS: dict[Screen, Action] = {
+    Screen.SUMMARY_ON: extra_action(SUMMARY, lambda rule, _a, back: extra_on(rule, back)),
+    Screen.SUMMARY_OFF: extra_action(SUMMARY, lambda _r, _a, _b: Off()),
+    Screen.SET_SUMMARY_DAY: extra_action(
+        SUMMARY, lambda rule, day, back: set_extra_day(rule, int(day), back)
+    ),
+    Screen.SET_SUMMARY_TIME: extra_action(SUMMARY, _extra_hour),
+    Screen.CHECKIN_ON: extra_action(CHECKIN, lambda rule, _a, back: extra_on(rule, back)),
+    Screen.CHECKIN_OFF: extra_action(CHECKIN, lambda _r, _a, _b: Off()),
+    Screen.SET_CHECKIN_TIME: extra_action(CHECKIN, _extra_hour),
+    Screen.SET_ADAPTIVE: Action(Screen.PROGRESS, _set_adaptive, _state_only(adaptive_note)),
+    Screen.HABIT_RESUME: Action(Screen.HABIT, apply.resume_habit, habit_resume_note),
+}
+
 ACTIONS: dict[Screen, Action] = {
     Screen.HABIT_ON: rule_action(Screen.HABIT, lambda rule, _v, preset: turn_on(rule, preset)),
     Screen.HABIT_OFF: rule_action(Screen.HABIT, lambda rule, _v, _p: turn_off(rule)),
@@ -160,6 +205,7 @@ ACTIONS: dict[Screen, Action] = {
     Screen.SET_ZONE: Action(Screen.ZONE, apply.change_zone, _state_only(apply.zone_note)),
     Screen.SET_PRESET: Action(Screen.PRESET, _apply_preset, _state_only(apply.preset_note)),
     Screen.LOCATION_YES: Action(None, apply.change_zone, _state_only(apply.zone_note)),
+    **EXTRA_ACTIONS,
 }
 # Screens whose argument names a habit: a change made there comes back to that habit.
 HABIT_VIEWS = (Screen.HABIT, Screen.DAYS, Screen.TIMES)

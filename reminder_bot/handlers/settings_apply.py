@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from reminder_bot.describe import describe_rule
@@ -17,9 +17,17 @@ from reminder_bot.i18n import N_, _
 from reminder_bot.parsing import parse_pause, parse_rule
 from reminder_bot.presets import Preset
 from reminder_bot.rule_text import format_quiet
-from reminder_bot.schedule import Off, QuietHours, Rule, next_window_start
-from reminder_bot.settings_ops import SettingRefused
-from reminder_bot.store import User
+from reminder_bot.schedule import (
+    EXTRAS,
+    HABITS,
+    At,
+    Off,
+    QuietHours,
+    Rule,
+    next_window_start,
+)
+from reminder_bot.settings_ops import SettingRefused, restore_rule
+from reminder_bot.store import ScheduleRow, User
 from reminder_bot.when_text import format_when
 
 STOPPED = N_("Nudges are stopped. Send /start to turn them back on.")
@@ -33,9 +41,33 @@ class SettingsState:
     rules: Mapping[str, Rule]
     due: Mapping[str, datetime | None]
     now: datetime
+    # The weekly summary's and check-in's rows (schedule.EXTRAS), and what "on" restores.
+    extras: Mapping[str, ScheduleRow] = field(default_factory=dict)
+    restore: Mapping[str, At] = field(default_factory=dict)
+    # A habit's own pause (the safety gate's on stretch), besides the user's.
+    habit_pauses: Mapping[str, datetime] = field(default_factory=dict)
+    # The adaptive move timer as the user's preset has it (``User.adaptive_move`` overrides).
+    preset_adaptive: bool = False
 
     def rule(self, habit: str) -> Rule:
         return self.rules.get(habit, Off())
+
+    def extra_rule(self, kind: str) -> Rule:
+        row = self.extras.get(kind)
+        return parse_rule(row.rule_text) if row is not None else Off()
+
+    def restore_rule(self, kind: str) -> At:
+        return self.restore.get(kind) or restore_rule(kind, None, self.user.zone)
+
+    def habit_paused_until(self, habit: str) -> datetime | None:
+        until = self.habit_pauses.get(habit)
+        return until if until is not None and until > self.now else None
+
+    @property
+    def adaptive(self) -> bool:
+        """Whether Done on a move nudge restarts its interval (as ``Sql.adaptive``)."""
+        own = self.user.adaptive_move
+        return self.preset_adaptive if own is None else own
 
     def when(self, instant: datetime) -> str:
         """``today 14:30``, in the user's time zone."""
@@ -48,12 +80,19 @@ class SettingsState:
 
 
 async def settings_state(svc: Services, user: User) -> SettingsState:
-    rows = await svc.store.schedules(user.id)
+    rows = await svc.store.schedules(user.id, (*HABITS, *EXTRAS))
+    last = await svc.store.last_slots(user.id, EXTRAS)
+    habits = {habit: row for habit, row in rows.items() if habit in HABITS}
+    preset = svc.presets.get(user.preset or "")
     return SettingsState(
         user,
-        {habit: parse_rule(row.rule_text) for habit, row in rows.items()},
-        {habit: row.next_due for habit, row in rows.items()},
+        {habit: parse_rule(row.rule_text) for habit, row in habits.items()},
+        {habit: row.next_due for habit, row in habits.items()},
         svc.clock.now(),
+        extras={kind: row for kind, row in rows.items() if kind in EXTRAS},
+        restore={kind: restore_rule(kind, last.get(kind), user.zone) for kind in EXTRAS},
+        habit_pauses={h: row.paused_until for h, row in habits.items() if row.paused_until},
+        preset_adaptive=preset is not None and preset.adaptive_move,
     )
 
 
@@ -154,12 +193,21 @@ async def change_rule(
     svc: Services, user: User, habit: str, change: Callable[[Rule], Rule]
 ) -> Change:
     """Apply ``change`` to the habit's current rule; store it if it differs."""
-    rows = await svc.store.schedules(user.id)
+    rows = await svc.store.schedules(user.id, (habit,))
     current = parse_rule(rows[habit].rule_text) if habit in rows else Off()
     new = change(current)
     if new == current:
         return Change(user, False)
     return await _saved(svc, svc.store.set_rule(user.id, habit, new, svc.clock.now()))
+
+
+async def change_extra(
+    svc: Services, user: User, kind: str, change: Callable[[Rule, At], Rule]
+) -> Change:
+    """Change the weekly summary or the check-in; ``change`` also gets what "on" restores."""
+    last = await svc.store.last_slots(user.id, (kind,))
+    restore = restore_rule(kind, last.get(kind), user.zone)
+    return await change_rule(svc, user, kind, lambda rule: change(rule, restore))
 
 
 async def change_quiet(
@@ -198,3 +246,19 @@ async def change_zone(svc: Services, user: User, zone: str) -> Change:
 async def change_preset(svc: Services, user: User, preset: Preset) -> Change:
     """Replace every habit's rule and the quiet hours with the preset's."""
     return await _saved(svc, svc.store.apply_preset(user.id, preset, svc.clock.now()))
+
+
+async def change_adaptive(svc: Services, user: User, on: bool | None) -> Change:
+    """The user's own choice of the adaptive move timer; None: back to the preset's."""
+    if on == user.adaptive_move:
+        return Change(user, False)
+    return await _saved(svc, svc.store.set_adaptive_move(user.id, on, svc.clock.now()))
+
+
+async def resume_habit(svc: Services, user: User, habit: str) -> Change:
+    """Lift the habit's own pause (the user's, if any, stays)."""
+    rows = await svc.store.schedules(user.id, (habit,))
+    until = rows[habit].paused_until if habit in rows else None
+    if until is None or until <= svc.clock.now():
+        return Change(user, False)
+    return await _saved(svc, svc.store.set_habit_pause(user.id, habit, None, svc.clock.now()))

@@ -6,13 +6,12 @@ working across restarts, and drawing the same state twice gives the same message
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Mapping, Sequence
-from datetime import time
+from collections.abc import Callable, Mapping
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from reminder_bot import i18n
-from reminder_bot.callbacks import Screen, Settings, encode
+from reminder_bot.callbacks import Screen
 from reminder_bot.describe import describe_rule, short_day_name
 from reminder_bot.handlers.common import habit_label
 from reminder_bot.handlers.schedule_settings import COMMON_ZONES, preset_text
@@ -22,37 +21,31 @@ from reminder_bot.handlers.settings_apply import (
     first_due_text,
     habit_due_text,
 )
+from reminder_bot.handlers.settings_extras import (
+    EXTRA_SCREENS,
+    habit_pause_line,
+    paused_habits,
+    resume_buttons,
+)
+from reminder_bot.handlers.settings_widgets import (
+    View,
+    back,
+    button,
+    hour_rows,
+    marked,
+    rows_of,
+)
 from reminder_bot.i18n import N_, _
 from reminder_bot.presets import Preset
 from reminder_bot.rule_text import format_days, format_quiet, format_rule, format_time
 from reminder_bot.schedule import ALL_DAYS, HABITS, WEEKDAYS, WEEKENDS, At, Every, Off
 from reminder_bot.settings_ops import COMMON_TIMES, INTERVAL_CHOICES, PAUSE_CHOICES
 
-Keyboard = list[list[InlineKeyboardButton]]
-View = tuple[str, Keyboard]
-
 DAY_SETS = (
     (N_("Every day"), "daily", ALL_DAYS),
     (N_("Weekdays"), "weekdays", WEEKDAYS),
     (N_("Weekends"), "weekends", WEEKENDS),
 )
-
-
-def button(label: str, screen: Screen, arg: str = "") -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=encode(Settings(screen, arg)))
-
-
-def back(screen: Screen, arg: str = "") -> list[InlineKeyboardButton]:
-    return [button("⬅️ " + _("Back"), screen, arg)]
-
-
-def rows_of(buttons: Sequence[InlineKeyboardButton], width: int) -> Keyboard:
-    return [list(buttons[i : i + width]) for i in range(0, len(buttons), width)]
-
-
-def marked(label: str, chosen: bool) -> str:
-    """The label of the choice in force carries a check mark."""
-    return f"✅ {label}" if chosen else label
 
 
 def interval_label(minutes: int) -> str:
@@ -81,19 +74,25 @@ def home_screen(state: SettingsState, arg: str) -> View:
     lines.append("🌍 " + _("Time zone: {zone}").format(zone=html.escape(user.timezone)))
     if state.paused_until is not None and user.active:
         lines.append("⏸ " + _("Paused until {when}.").format(when=state.when(state.paused_until)))
+    paused = paused_habits(state) if user.active else []
+    lines += [habit_pause_line(state, habit) for habit in paused]
     lines += ["", first_due_text(state)]
     habits = [button(habit_label(habit), Screen.HABIT, habit) for habit in HABITS]
     keyboard = rows_of(habits, 2) + [
         [button("🌙 " + _("Quiet hours"), Screen.QUIET), button("⏸ " + _("Pause"), Screen.PAUSE)],
         [button("🌍 " + _("Time zone"), Screen.ZONE), button("📋 " + _("Preset"), Screen.PRESET)],
+        [button("📈 " + _("Progress & check-ins"), Screen.PROGRESS)],
         [button("🗣 " + _("Language"), Screen.LANGUAGE), button("✖️ " + _("Close"), Screen.CLOSE)],
     ]
-    return "\n".join(lines), keyboard
+    return "\n".join(lines), resume_buttons(state, paused) + keyboard
 
 
 def habit_screen(state: SettingsState, habit: str) -> View:
     rule = state.rule(habit)
     text = habit_head(state, habit) + "\n" + habit_due_text(state, habit)
+    paused = [habit] if state.user.active and state.habit_paused_until(habit) else []
+    if paused:
+        text += "\n" + habit_pause_line(state, habit)
     if isinstance(rule, Off):
         switch = button("▶️ " + _("Turn on"), Screen.HABIT_ON, habit)
     else:
@@ -101,7 +100,8 @@ def habit_screen(state: SettingsState, habit: str) -> View:
     every = _("Every {interval}").format(
         interval=interval_label(rule.minutes) if isinstance(rule, Every) else "…"
     )
-    keyboard = [[switch], [button("⏱ " + every, Screen.EVERY, habit)]]
+    keyboard = [*resume_buttons(state, paused), [switch]]
+    keyboard.append([button("⏱ " + every, Screen.EVERY, habit)])
     if isinstance(rule, Every):
         first = _("From {time}").format(time=format_time(rule.start))
         last = _("Until {time}").format(time=format_time(rule.end))
@@ -127,15 +127,6 @@ def every_screen(state: SettingsState, habit: str) -> View:
         for m in INTERVAL_CHOICES
     ]
     return text, rows_of(choices, 3) + [back(Screen.HABIT, habit)]
-
-
-def hour_rows(selected: time | None, screen: Screen, prefix: str = "") -> Keyboard:
-    """A button for each whole hour, four a row, the one in force checked."""
-    hours = [
-        button(marked(f"{hour:02d}:00", selected == time(hour)), screen, f"{prefix}{hour}")
-        for hour in range(24)
-    ]
-    return rows_of(hours, 4)
 
 
 def window_screen(state: SettingsState, habit: str, first: bool) -> View:
@@ -312,7 +303,12 @@ SCREENS: dict[Screen, Callable[[SettingsState, str], View]] = {
     Screen.PAUSE: pause_screen,
     Screen.ZONE: zone_screen,
     Screen.LANGUAGE: language_screen,
+    **EXTRA_SCREENS,
 }
+
+
+# Screens a change's note replaces rather than tops.
+NOTE_ALONE = (Screen.HABIT, Screen.SUMMARY, Screen.CHECKIN)
 
 
 def draw(
@@ -327,8 +323,8 @@ def draw(
         text, keyboard = preset_screen(state, presets)
     else:
         text, keyboard = SCREENS[screen](state, arg)
-    if note and screen is Screen.HABIT:
-        # The note already says the habit's rule and its next nudge: the screen would repeat it.
+    if note and screen in NOTE_ALONE:
+        # The note already says the rule and when it comes next: the screen would repeat it.
         text = note
     elif note:
         text = f"{note}\n\n{text}"

@@ -9,6 +9,7 @@ one hop to that thread and, where it writes, one transaction.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import sqlite3
 from collections.abc import Callable, Coroutine, Mapping, Sequence
@@ -20,8 +21,17 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlite_utils import Database
 
 from reminder_bot import health
-from reminder_bot.store import export, language, retention, stats
+from reminder_bot.store import (
+    checkins,
+    export,
+    language,
+    progress_reads,
+    retention,
+    stats,
+    user_choices,
+)
 from reminder_bot.store.claims import Claim
+from reminder_bot.store.marks import MarkQueue, batched
 from reminder_bot.store.records import ActionOutcome, ActionResult, Delivery, ScheduleRow, User
 from reminder_bot.store.schema import migrations
 from reminder_bot.store.sql import Sql
@@ -67,8 +77,9 @@ def _on_writer(
 
     async def hop(store: Store, *args: P.args, **kwargs: P.kwargs) -> T:
         loop = asyncio.get_running_loop()
+        # Marks queued before this call are written first (store/marks.py): order is kept.
         return await loop.run_in_executor(
-            store._executor, partial(method, store._sql, *args, **kwargs)
+            store._executor, partial(store.marks.then, method, store._sql, *args, **kwargs)
         )
 
     hop.__name__ = method.__name__
@@ -98,8 +109,12 @@ class Store:
             adaptive_presets,
         )
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sqlite-writer")
+        # The delivery log's marks share commits (store/marks.py), on the same writer thread.
+        self.marks = MarkQueue(self._sql, lambda: self._executor)
 
     def close(self) -> None:
+        with contextlib.suppress(RuntimeError):  # closed twice: flushed the first time
+            self._executor.submit(self.marks.flush)  # marks still waiting for company
         self._executor.shutdown(wait=True)
         self._sql.conn.close()
 
@@ -117,15 +132,22 @@ class Store:
     forget = _on_writer(Sql.forget)
     schedules = _on_writer(Sql.schedules)
     set_habit_pause = _on_writer(Sql.set_habit_pause)
+    set_adaptive_move = _on_writer(user_choices.set_adaptive_move)
+    last_slots = _on_writer(user_choices.last_slots)
     user_count = _on_writer(Sql.user_count)
     # delivery
     claim = _on_writer(Sql.claim)
     unsent = _on_writer(Sql.unsent)
     next_wake = _on_writer(Sql.next_wake)
-    mark = _on_writer(Sql.mark)
-    mark_sending = _on_writer(Sql.mark_sending)
-    mark_sent = _on_writer(Sql.mark_sent)
+    mark = batched(Sql.mark)
+    mark_sending = batched(Sql.mark_sending, urgent=True)
+    mark_sent = batched(Sql.mark_sent)
     record_action = _on_writer(Sql.record_action)
+    # the daily pain check-in
+    record_checkin = _on_writer(checkins.record_checkin)
+    pain_scores = _on_writer(checkins.pain_scores)
+    # /stats and the weekly summary (reads only)
+    user_progress = _on_writer(progress_reads.user_progress)
     # /export: everything stored about one user
     export_user = _on_writer(export.export)
     # /admin's figures (reads only)
