@@ -60,7 +60,7 @@ def test_backup_while_running_then_restore_elsewhere(
         wait_for_deliveries(first, 2)
         made = command(env, "backup", str(copy))  # while the bot runs and writes
         assert made.returncode == 0, made.stderr
-        assert made.stdout.startswith(f"backed up {first} to {copy}: 1 users, 4 schedules, ")
+        assert made.stdout.startswith(f"backed up {first} to {copy}: 1 users, 5 schedules, ")
         again = command(env, "backup", str(copy))
         assert again.returncode == 1 and "already exists" in again.stderr, again.stderr
         assert "--force" in again.stderr
@@ -80,7 +80,7 @@ def test_backup_while_running_then_restore_elsewhere(
     other = {**env, "REMINDER_BOT_DATABASE": str(second), "REMINDER_BOT_CLOCK_SPEED": "1"}
     restored = command(other, "restore", str(copy))
     assert restored.returncode == 0, restored.stderr
-    assert restored.stdout.startswith(f"restored {copy} into {second}: 1 users, 4 schedules, ")
+    assert restored.stdout.startswith(f"restored {copy} into {second}: 1 users, 5 schedules, ")
     assert dump(second) == saved
 
     bot = BotProcess(tmp_path, other, name="second")

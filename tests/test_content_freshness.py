@@ -21,7 +21,7 @@ from reminder_bot import i18n
 from reminder_bot.content import Content, load_content, render_nudge
 from reminder_bot.content.choice import hold_back, next_nudge
 from reminder_bot.presets import builtin_presets_dir, load_preset
-from reminder_bot.schedule import next_occurrence
+from reminder_bot.schedule import EXTRAS, next_occurrence
 from reminder_bot.store import open_database
 from reminder_bot.store.sql import Sql
 
@@ -57,6 +57,8 @@ def _draws(tmp_path: Path, seed: int, content: Content) -> dict[tuple[int, str],
     while wake is not None and wake < START + timedelta(days=DAYS):
         claim = sql.claim(wake, limit=100, catch_up=timedelta(minutes=1))
         for delivery in claim.deliveries:
+            if delivery.habit in EXTRAS:  # the weekly summary: no nudge text
+                continue
             assert delivery.nudge_id is not None
             draws[delivery.user_id, delivery.habit].append((delivery.slot, delivery.nudge_id))
         wake = claim.next_wake
