@@ -7,13 +7,15 @@ Which statuses count as sent and as done is defined once, in ``progress.SENT_STA
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from babel.dates import format_skeleton
 from babel.numbers import format_percent
 
-from reminder_bot.charts import HabitPanel, PainPanel, render_off_loop
+from reminder_bot.charts import HabitPanel, PainPanel, render, render_off_loop
 from reminder_bot.handlers.common import HABIT_LABELS, habit_label
 from reminder_bot.i18n import _, babel_locale, ngettext
 from reminder_bot.outgoing import CAPTION_LIMIT
@@ -64,6 +66,13 @@ def done_of_sent(summary: Summary) -> str:
     return f"{summary.done}/{summary.sent}" if summary.sent else "–"
 
 
+def with_percent(summary: Summary) -> str:
+    """``80/150 (53%)``, or a dash when nothing was sent."""
+    if not summary.sent:
+        return done_of_sent(summary)
+    return f"{done_of_sent(summary)} ({percent(summary.done / summary.sent)})"
+
+
 def streak_text(figures: HabitFigures) -> str:
     """``strength 48% · streak 3 days (best 9)`` on a line of its own, or nothing for a habit
     never sent."""
@@ -78,9 +87,7 @@ def streak_text(figures: HabitFigures) -> str:
 
 def figures_line(figures: HabitFigures) -> str:
     """One habit in two lines: done of sent today, in 7 days, in 30 days; score and streaks."""
-    month = done_of_sent(figures.month)
-    if figures.month.sent:
-        month += f" ({percent(figures.month.done / figures.month.sent)})"
+    month = with_percent(figures.month)
     counts = " · ".join((done_of_sent(figures.today), done_of_sent(figures.week), month))
     return f"<b>{habit_label(figures.habit)}</b>  {counts}{streak_text(figures)}"
 
@@ -95,6 +102,7 @@ def stats_text(progress: UserProgress) -> str:
     lines = [
         _("📊 <b>Your progress</b>"),
         _("Done of sent: today · last 7 days · last 30 days"),
+        _("Strength: how settled a habit is; a missed day lowers it only a little."),
         "",
         *(figures_line(figures) for figures in habit_figures(progress)),
     ]
@@ -136,12 +144,25 @@ def chart_panels(progress: UserProgress, days: int) -> list[HabitPanel]:
     return panels
 
 
-async def chart_png(progress: UserProgress, days: int) -> bytes:
-    """The chart of the last ``days`` days, drawn off the event loop; the pain check-ins as a
-    panel of their own when there are any in the period."""
+ChartArgs = tuple[list[HabitPanel], str, Callable[[date], str], tuple[str, str], PainPanel | None]
+
+
+def chart_args(progress: UserProgress, days: int) -> ChartArgs:
+    """What ``charts.render`` takes for the last ``days`` days, in the current language: the
+    pain check-ins as a panel of their own when there are any in the period."""
     panels = chart_panels(progress, days)
     first = panels[0].days[0].day
     scores = {day: score for day, score in progress.pain.items() if day >= first}
     pain = PainPanel(_("Back pain (0-10)"), scores) if scores else None
     heading = _("Last {days} days").format(days=days)
-    return await render_off_loop(panels, heading, day_label, (_("nudges sent"), _("done")), pain)
+    return panels, heading, day_label, (_("nudges sent"), _("done")), pain
+
+
+def draw_chart(progress: UserProgress, days: int) -> bytes:
+    """The chart, drawn on this thread (scripts, benchmarks)."""
+    return render(*chart_args(progress, days))
+
+
+async def chart_png(progress: UserProgress, days: int) -> bytes:
+    """The chart of the last ``days`` days, drawn off the event loop."""
+    return await render_off_loop(partial(render, *chart_args(progress, days)))

@@ -5,6 +5,7 @@ by default, never in quiet hours or a pause, never twice) and enters the user's 
 
 from __future__ import annotations
 
+from reminder_bot import charts
 from reminder_bot.handlers.common import habit_label
 from reminder_bot.i18n import _
 from reminder_bot.outgoing import Composer, Outgoing
@@ -12,14 +13,17 @@ from reminder_bot.progress import Summary
 from reminder_bot.stats_report import (
     HabitFigures,
     chart_png,
-    done_of_sent,
     habit_figures,
-    percent,
     streak_text,
+    with_percent,
 )
 from reminder_bot.store import Delivery, Store
 
 CHART_DAYS = 14
+# Charts queued for the drawing thread past which a summary goes without its chart: at ~150 ms a
+# chart, 1,000 are 2.5 minutes of drawing. A Sunday evening of many users in one time zone would
+# otherwise hold summaries until they turn stale (REMINDER_BOT_STALE_MINUTES) and are dropped.
+CHART_BACKLOG_LIMIT = 1000
 # Shares of the week's nudges done that the encouragement tells apart.
 STRONG = 0.8
 HALF = 0.5
@@ -40,9 +44,7 @@ def encouragement(week: Summary) -> str:
 
 
 def week_line(figures: HabitFigures) -> str:
-    week = done_of_sent(figures.week)
-    if figures.week.sent:
-        week += f" ({percent(figures.week.done / figures.week.sent)})"
+    week = with_percent(figures.week)
     return f"<b>{habit_label(figures.habit)}</b>  {week}{streak_text(figures)}"
 
 
@@ -61,16 +63,19 @@ def summary_text(figures: list[HabitFigures]) -> str:
     )
 
 
-def make_summary_composer(store: Store) -> Composer:
+def make_summary_composer(
+    store: Store, chart_backlog_limit: int = CHART_BACKLOG_LIMIT
+) -> Composer:
     """The weekly summary's composer for the dispatcher (``composers={SUMMARY: ...}``): the
-    figures up to the slot's time, and the chart when any nudge ever reached the user."""
+    figures up to the slot's time, and the chart when any nudge ever reached the user (unless
+    more than ``chart_backlog_limit`` charts wait to be drawn)."""
 
     async def compose(delivery: Delivery) -> Outgoing:
         progress = await store.user_progress(delivery.user_id, delivery.slot)
         if progress is None:
             return Outgoing(encouragement(Summary(0, 0)))
         text = summary_text(habit_figures(progress))
-        if not progress.has_history:
+        if not progress.has_history or charts.backlog() > chart_backlog_limit:
             return Outgoing(text)
         return Outgoing(text, photo=await chart_png(progress, CHART_DAYS))
 

@@ -8,16 +8,15 @@ how long each chart took to draw.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import random
+import statistics
 import time
 from datetime import date, timedelta
 from pathlib import Path
 
 from reminder_bot import i18n
-from reminder_bot.charts import render
 from reminder_bot.progress import DayTally
-from reminder_bot.stats_report import chart_panels, day_label, stats_text
+from reminder_bot.stats_report import draw_chart, stats_text
 from reminder_bot.store.progress_reads import UserProgress
 
 TODAY = date(2026, 11, 29)  # a Sunday, as the weekly summary's
@@ -43,37 +42,33 @@ def simulated_month(seed: int = 7, length: int = 60) -> UserProgress:
     return UserProgress(TODAY, days, pain)
 
 
-def draw(progress: UserProgress, days: int) -> bytes:
-    """What stats_report.chart_png draws, on this thread (timed)."""
-    from reminder_bot.charts import PainPanel
-
-    panels = chart_panels(progress, days)
-    first = panels[0].days[0].day
-    scores = {d: s for d, s in progress.pain.items() if d >= first}
-    pain = PainPanel(i18n._("Back pain (0-10)"), scores) if scores else None
-    heading = i18n._("Last {days} days").format(days=days)
-    legend = (i18n._("nudges sent"), i18n._("done"))
-    return render(panels, heading, day_label, legend, pain)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--days", type=int, default=14)
     parser.add_argument("--out", type=Path, default=Path("docs"))
+    parser.add_argument("--repeat", type=int, default=10, help="charts drawn for the timing")
+    parser.add_argument("--text", action="store_true", help="print /stats' text too")
     args = parser.parse_args()
     progress = simulated_month()
     for language in ("en", "es"):
         with i18n.language(language):
-            draw(progress, args.days)  # the first chart loads fonts: not timed
-            started = time.perf_counter()
-            png = draw(progress, args.days)
-            took = (time.perf_counter() - started) * 1000
+            png = draw_chart(progress, args.days)  # the first chart loads fonts: not timed
             path = args.out / f"stats-chart-{language}.png"
             path.write_bytes(png)
-            print(f"{path}: {len(png)} bytes, drawn in {took:.0f} ms")  # noqa: T201
-            print(stats_text(progress), len(stats_text(progress)))  # noqa: T201
+            wall, cpu = [], []
+            for _ in range(args.repeat):
+                started, started_cpu = time.perf_counter(), time.process_time()
+                draw_chart(progress, args.days)
+                wall.append(1000 * (time.perf_counter() - started))
+                cpu.append(1000 * (time.process_time() - started_cpu))
+            print(  # noqa: T201
+                f"{path}: {len(png)} bytes; a chart takes {statistics.median(wall):.0f} ms "
+                f"(median of {args.repeat}; fastest {min(wall):.0f} ms, CPU "
+                f"{statistics.median(cpu):.0f} ms)"
+            )
+            if args.text:
+                print(stats_text(progress))  # noqa: T201
 
 
 if __name__ == "__main__":
-    asyncio.run(asyncio.sleep(0))
     main()

@@ -25,10 +25,13 @@ TEXT_LIMIT = 4096  # characters (UTF-16 units) in a Telegram message
 # Commands that change the database whatever their argument: never in an "invalid" act.
 MUTATING = ("start", "stop", "resume")
 # Commands whose argument is parsed; a leading "¤" makes every argument invalid.
-TAKES_ARGUMENT = ("schedule", "timezone", "preset", "quiet", "pause", "language")
-TAKES_ARGUMENT += ("summary", "checkin")
-READ_ONLY = ("help", "relief", "redflags", "settings", "forget", "language", "schedule", "export")
-READ_ONLY += ("summary", "checkin")
+TAKES_ARGUMENT = (
+    *("schedule", "timezone", "preset", "quiet", "pause", "language", "summary", "checkin"),
+)
+READ_ONLY = (
+    *("help", "relief", "redflags", "settings", "forget", "language", "schedule", "export"),
+    *("summary", "checkin", "stats"),
+)
 NON_TEXT = tuple(kind for kind in CONTENT_KINDS if kind != "location")
 
 
@@ -221,7 +224,13 @@ def forged_presses(world: World, who: st.SearchStrategy[int]) -> st.SearchStrate
             st.one_of(st.sampled_from(world.delivery_ids), st.integers(1, 2**63 - 1)),
             st.sampled_from(("done", "snooze", "skip")),
         )
-        datas.append(foreign)
+        # A pain score for a nudge, or for a check-in never sent: refused, nothing stored.
+        foreign_checkin = st.builds(
+            lambda d, n: f"1:c:{d}:{n}",
+            st.one_of(st.sampled_from(world.delivery_ids), st.integers(1, 2**63 - 1)),
+            st.integers(0, 10),
+        )
+        datas += [foreign, foreign_checkin]
     return st.builds(
         lambda w, d, m: Act("press", w, data=d, message=m),
         who,
@@ -246,7 +255,10 @@ def any_acts(world: World) -> st.SearchStrategy[Act]:
         lambda w, d, m: Act("press", w, data=d, message=m),
         who,
         st.sampled_from(
-            ("1:tz:Asia/Tokyo", "1:p:gentle", "1:m:timezone", "1:s:h", "1:f:no", "1:l:es")
+            (
+                *("1:tz:Asia/Tokyo", "1:p:gentle", "1:m:timezone", "1:s:h", "1:f:no", "1:l:es"),
+                *("1:st:14", "1:st:30", "1:g:yes", "1:g:no", "1:g:resume"),
+            )
         ),
         st.integers(1, 300),
     )

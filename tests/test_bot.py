@@ -82,6 +82,7 @@ async def test_help_lists_every_command_and_the_menu_matches(bot: BotHarness) ->
         "resume",
         "summary",
         "checkin",
+        "stats",
         "relief",
         "redflags",
         "stop",

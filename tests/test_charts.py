@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import threading
 from datetime import date, timedelta
@@ -8,8 +9,9 @@ from datetime import date, timedelta
 import pytest
 from matplotlib.image import imread
 
-from reminder_bot import charts
-from reminder_bot.charts import WIDTH_PX, HabitPanel, PainPanel, render
+from reminder_bot import charts, i18n
+from reminder_bot.chart_drawing import WIDTH_PX
+from reminder_bot.charts import HabitPanel, PainPanel, render
 from reminder_bot.progress import DayTally
 
 TODAY = date(2026, 11, 29)
@@ -59,9 +61,13 @@ def test_pain_scores_add_a_panel() -> None:
 
 async def test_drawn_off_the_event_loop_on_its_own_thread() -> None:
     threads: list[str] = []
+    backlogs: list[int] = []
+    languages: list[str] = []
 
     def day_label(day: date) -> str:
         threads.append(threading.current_thread().name)
+        languages.append(i18n.current_language())
+        backlogs.append(charts.backlog())
         return day.isoformat()
 
     loop_ticks = 0
@@ -73,8 +79,12 @@ async def test_drawn_off_the_event_loop_on_its_own_thread() -> None:
             await asyncio.sleep(0)
 
     ticking = asyncio.create_task(ticker())
-    png = await charts.render_off_loop([panel("move", 30)], "h", day_label, ("s", "d"))
+    draw = functools.partial(render, [panel("move", 30)], "h", day_label, ("s", "d"))
+    with i18n.language("es"):
+        png = await charts.render_off_loop(draw)
     ticking.cancel()
     assert png.startswith(b"\x89PNG")
     assert set(threads) == {"chart-renderer_0"}
+    assert set(languages) == {"es"}  # the caller's language, for the day labels
+    assert set(backlogs) == {1} and charts.backlog() == 0  # counted while drawn, then not
     assert loop_ticks > 1  # the loop ran other work while the chart was drawn

@@ -14,23 +14,29 @@ from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from conftest import ALICE, MONDAY_0700_UTC, BotHarness
 from test_bot import buttons_of, rows, start
 
+from reminder_bot import i18n, stats_report
 from reminder_bot.clock import from_epoch
 from reminder_bot.emulator import EmulatorClient, User
 from reminder_bot.emulator.client_kinds import batch
 from reminder_bot.emulator.media import image_size
+from reminder_bot.outgoing import CAPTION_LIMIT
 from reminder_bot.schedule import SUMMARY, Off
 from reminder_bot.store.retention import roll_up
 
-MONDAY_0800 = datetime(2026, 11, 23, 7, 0, tzinfo=UTC)  # 08:00 in Berlin
-NINE = MONDAY_0800 + timedelta(hours=1)
+NINE = MONDAY_0700_UTC + timedelta(hours=1)  # 09:00 in Berlin: the first nudges
 SUNDAY_18 = datetime(2026, 11, 29, 17, 0, tzinfo=UTC)  # 18:00 in Berlin
-HABIT_LINES = {"hydrate": "💧 Hydrate", "move": "🚶 Move", "posture": "🪑 Posture"}
-HABIT_LINES["stretch"] = "🤸 Stretch"
+HABIT_LINES = {
+    "hydrate": "💧 Hydrate",
+    "move": "🚶 Move",
+    "posture": "🪑 Posture",
+    "stretch": "🤸 Stretch",
+}
 # Written out here, not imported: the test counts "sent" and "done" as the docs define them.
 SENT = ("sent", "done", "skipped", "snoozed", "resent")
 PRESSES = (("Done", 50), ("Skip", 15), ("10 min", 15), (None, 20))
@@ -66,11 +72,6 @@ def next_wake(db: sqlite3.Connection, after: datetime) -> datetime | None:
     return None if found is None else from_epoch(found)
 
 
-def chat_of(call: dict[str, Any]) -> int | None:
-    chat = call["params"].get("chat_id")
-    return None if chat is None else int(chat)
-
-
 def press_action(call: dict[str, Any], label: str) -> dict[str, Any]:
     data = next(b["callback_data"] for b in buttons_of(call) if label in b["text"])
     message_id = call["response"]["result"]["message_id"]
@@ -84,42 +85,57 @@ def press_action(call: dict[str, Any], label: str) -> dict[str, Any]:
 
 async def live_month(bot: BotHarness, days: int, seed: int = 15) -> None:
     """Every slot of ``days`` days, with a seeded Done / Skip / Snooze / nothing on each first
-    send (a snoozed nudge's second showing is left alone)."""
+    send (a snoozed nudge's second showing is left alone). Each step waits for the nudges due
+    then and for the answers to its presses (so the next slot is where those presses put it),
+    not for the dispatcher to settle: that also waits out the last mark's group commit (20 ms)
+    at each of the month's ~470 steps."""
     rng = random.Random(seed)
     end = bot.clock.now() + timedelta(days=days)
     await bot.mark()
     with contextlib.closing(sqlite3.connect(bot.database)) as db:
         while (wake := next_wake(db, bot.clock.now())) is not None and wake < end:
+            due = due_at(db, wake)
             bot.clock.set(wake)
-            await bot.settle()
-            # Every call since the last step in one request, which also moves the mark on.
-            calls = await bot.client.calls(bot.seq)
-            bot.seq = max((call["seq"] for call in calls), default=bot.seq)
-            sent = [c for c in calls if c["method"] == "sendMessage" and chat_of(c) == ALICE.id]
-            await press_some(bot, db, rng, sent)
+            sent = await bot.client.wait_for_calls(
+                "sendMessage", chat_id=ALICE.id, since=bot.seq, count=due
+            )
+            assert len(sent) == due
+            calls = sent + await press_some(bot, rng, sent)
+            bot.seq = max(call["seq"] for call in calls)
     await bot.handled()
 
 
+def due_at(db: sqlite3.Connection, wake: datetime) -> int:
+    """How many nudges come at ``wake``: slots due then, and snoozed nudges coming back."""
+    at = int(wake.timestamp())
+    slots = db.execute(
+        "select count(*) from schedules where user_id = ? and next_due = ?", [ALICE.id, at]
+    ).fetchone()[0]
+    snoozes = db.execute(
+        "select count(*) from deliveries where user_id = ? and status = 'snoozed' "
+        "and snooze_due = ?",
+        [ALICE.id, at],
+    ).fetchone()[0]
+    return int(slots + snoozes)
+
+
 async def press_some(
-    bot: BotHarness, db: sqlite3.Connection, rng: random.Random, sent: list[dict[str, Any]]
-) -> None:
-    """Press on the nudges just sent as the seeded pattern says. Only a press that moves a
-    slot (a snooze, Done on move with its adaptive timer) is waited for before the next slot,
-    which then comes where it would; the others are handled meanwhile, as in life."""
-    actions, moving = [], False
+    bot: BotHarness, rng: random.Random, sent: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Press on the nudges just sent as the seeded pattern says; the presses' answers."""
+    actions = []
     for call in sent:
         if not any("10 min" in button["text"] for button in buttons_of(call)):
             continue  # a resend (no snooze), or not a nudge
         label = rng.choices([p for p, _ in PRESSES], [w for _, w in PRESSES])[0]
         if label is not None:
             actions.append(press_action(call, label))
-            delivery_id = int(actions[-1]["data"].split(":")[2])
-            habit = db.execute("select habit from deliveries where id = ?", [delivery_id])
-            moving |= label == "10 min" or (label == "Done" and habit.fetchone()[0] == "move")
-    if actions:
-        await batch(bot.client, actions)
-    if moving:
-        await bot.wait_calls("answerCallbackQuery", count=len(actions))
+    if not actions:
+        return []
+    await batch(bot.client, actions)
+    return await bot.client.wait_for_calls(
+        "answerCallbackQuery", since=bot.seq, count=len(actions)
+    )
 
 
 def expected(bot: BotHarness, today: date) -> dict[str, list[tuple[int, int]]]:
@@ -150,10 +166,9 @@ def shown(caption: str) -> dict[str, list[tuple[int, int]]]:
     for habit, label in HABIT_LINES.items():
         line = re.search(rf"<b>{label}</b>  (\S+) · (\S+) · (\S+)", caption)
         assert line is not None, caption
-        out[habit] = [
-            (0, 0) if part == "–" else tuple(map(int, part.split("/"))) for part in line.groups()
-        ]
-    return out  # type: ignore[return-value]
+        pairs = [part.split("/") if part != "–" else ("0", "0") for part in line.groups()]
+        out[habit] = [(int(done), int(sent)) for done, sent in pairs]  # "–": nothing sent
+    return out
 
 
 async def stats_photo(bot: BotHarness, user: User = ALICE) -> dict[str, Any]:
@@ -170,14 +185,14 @@ async def test_a_month_of_presses_gives_the_logs_numbers(fast_bot: BotHarness) -
     await live_month(bot, 30)
     statuses = dict(rows(bot, "select status, count(*) from deliveries group by 1"))
     assert statuses["done"] > 100 and statuses["skipped"] > 20 and statuses["resent"] > 20
-    today = bot.clock.now().astimezone(UTC).date()
+    today = bot.clock.now().astimezone(ZoneInfo("Europe/Berlin")).date()
     await bot.set_time(datetime.combine(today, datetime.min.time(), UTC) + timedelta(hours=19))
     want = expected(bot, today)
     # The month's first day is rolled up into daily counts: its rows leave the log.
     first_day = rows(
         bot,
         "select count(*) from deliveries where slot < ?",
-        int((MONDAY_0800 + timedelta(hours=17)).timestamp()),
+        int((MONDAY_0700_UTC + timedelta(hours=17)).timestamp()),
     )[0][0]
     rolled = await roll_up(bot.services.store, bot.clock.now(), timedelta(days=29))
     assert rolled.counted == first_day > 20
@@ -278,3 +293,46 @@ async def test_no_summary_in_quiet_hours_or_when_off(bot: BotHarness) -> None:
     await bot.settle()
     await bot.no_calls("sendPhoto")
     assert rows(bot, "select count(*) from deliveries where habit = ?", SUMMARY) == [(0,)]
+
+
+async def test_stats_shows_the_pain_trend_and_its_line(fast_bot: BotHarness) -> None:
+    bot = fast_bot
+    await start(bot)
+    await live_month(bot, 1)
+    before = await stats_photo(bot)
+    assert "Back pain" not in before["params"]["caption"]
+    with contextlib.closing(sqlite3.connect(bot.database)) as db, db:  # as taps keep them
+        for back, pain in enumerate((3, 4, 4, 5)):
+            day = (NINE - timedelta(days=back)).date().isoformat()
+            db.execute("insert into checkins values (?, ?, ?, 0)", [ALICE.id, day, pain])
+    after = await stats_photo(bot)
+    assert "Back pain, last 7 days: 4 check-ins, average 4/10." in after["params"]["caption"]
+    _width, taller = image_size(await bot.client.file_bytes(file_id(after)))
+    _width, shorter = image_size(await bot.client.file_bytes(file_id(before)))
+    assert taller > shorter  # the pain panel
+
+
+async def test_stats_before_start_asks_for_start(bot: BotHarness) -> None:
+    reply = await bot.send("/stats")
+    assert "Send /start" in reply["params"]["text"]
+    await bot.no_calls("sendPhoto")
+
+
+def test_figures_too_long_for_a_caption_follow_the_photo() -> None:
+    with i18n.language("en"):
+        short = stats_report.split_caption("📊 a few figures")
+        caption, rest = stats_report.split_caption("x" * (CAPTION_LIMIT + 1))
+    assert short == ("📊 a few figures", None)
+    assert rest == "x" * (CAPTION_LIMIT + 1) and "the figures follow" in caption
+
+
+async def test_no_summary_during_a_pause(bot: BotHarness) -> None:
+    await a_done_monday(bot)
+    await bot.set_time(SUNDAY_18 - timedelta(minutes=30))
+    await bot.settle()
+    await bot.send("/pause 2h")
+    await bot.set_time(SUNDAY_18 + timedelta(minutes=1))
+    await bot.settle()
+    await bot.no_calls("sendPhoto")
+    next_due = rows(bot, "select next_due from schedules where habit = ?", SUMMARY)[0][0]
+    assert from_epoch(next_due) == SUNDAY_18 + timedelta(days=7)

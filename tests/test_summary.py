@@ -4,6 +4,7 @@ log (rolled-up days too), an encouragement that never praises a week with nothin
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -36,11 +37,19 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 
 
 def log(store: Store, habit: str, slot: datetime, status: DeliveryStatus) -> None:
-    with sqlite3.connect(store.path) as conn:
-        conn.execute(
+    log_many(store, [(habit, slot, status)])
+
+
+def log_many(store: Store, rows: list[tuple[str, datetime, DeliveryStatus]]) -> None:
+    """Delivery-log rows written straight into the store's file, as the dispatcher leaves them."""
+    with contextlib.closing(sqlite3.connect(store.path)) as conn, conn:
+        conn.executemany(
             "insert into deliveries (user_id, chat_id, habit, slot, status, queued_at) "
             "values (?, ?, ?, ?, ?, ?)",
-            [ALICE, ALICE, habit, int(slot.timestamp()), status, int(slot.timestamp())],
+            [
+                (ALICE, ALICE, habit, int(slot.timestamp()), status, int(slot.timestamp()))
+                for habit, slot, status in rows
+            ],
         )
 
 
@@ -114,12 +123,24 @@ def test_the_encouragement_says_no_more_than_the_week_was(week: Summary, words: 
 
 @pytest.mark.parametrize("language", ["en", "es"])
 async def test_the_longest_week_fits_a_caption(store: Store, language: str) -> None:
-    for day in range(7):
-        for minute in range(0, 600, 5):  # 120 nudges a day per habit
-            slot = SUNDAY_18 - timedelta(days=day, hours=10) + timedelta(minutes=minute)
-            for habit in ("hydrate", "move", "posture", "stretch"):
-                log(store, habit, slot, DeliveryStatus.DONE)
+    morning = SUNDAY_18 - timedelta(hours=10)
+    slots = [
+        morning - timedelta(days=day) + timedelta(minutes=minute)
+        for day in range(7)
+        for minute in range(0, 600, 5)
+    ]  # 120 nudges a day per habit
+    habits = ("hydrate", "move", "posture", "stretch")
+    log_many(store, [(habit, slot, DeliveryStatus.DONE) for habit in habits for slot in slots])
     with i18n.language(language):
         outgoing = await make_summary_composer(store)(summary_delivery(language))
     assert "840/840" in outgoing.text
     assert len(outgoing.text) <= CAPTION_LIMIT
+
+
+async def test_no_chart_when_the_drawing_thread_is_behind(store: Store) -> None:
+    """Past the backlog limit the summary goes as text rather than wait to turn stale."""
+    log(store, "stretch", SUNDAY_18 - timedelta(hours=5), DeliveryStatus.DONE)
+    with i18n.language("en"):
+        outgoing = await make_summary_composer(store, chart_backlog_limit=-1)(summary_delivery())
+    assert outgoing.photo is None
+    assert "<b>🤸 Stretch</b>  1/1 (100%)" in outgoing.text
