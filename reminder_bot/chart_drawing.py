@@ -4,7 +4,7 @@ pyplot's global state): imported by ``charts.render`` on the first chart only.""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 import matplotlib
@@ -15,7 +15,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from reminder_bot.charts import HabitPanel, PainPanel  # noqa: E402
+from reminder_bot.charts import Chart, HabitPanel, PainPanel  # noqa: E402
 
 # Okabe and Ito's palette, told apart with every common kind of colour blindness; grey marks
 # what was sent, the habit's colour what was done.
@@ -46,16 +46,16 @@ FONT_TITLE = 16
 FONT_LABEL = 13
 
 
-def draw(
-    panels: Sequence[HabitPanel],
-    heading: str,
-    day_label: Callable[[date], str],
-    legend: tuple[str, str],
-    pain: PainPanel | None = None,
-) -> bytes:
-    """The chart as PNG bytes. ``legend`` is the (sent, done) labels; ``day_label`` writes a
-    date as the user's language does; every seventh day is labelled (every second over two
-    weeks or less), ending today. ``pain``, when given, adds a panel of its scores."""
+def draw(chart: Chart) -> bytes:
+    """``chart`` as PNG bytes: its habits' panels, then the pain panel if it has one; every
+    seventh day is labelled (every second over two weeks or less), ending today."""
+    panels, heading, day_label, legend, pain = (
+        chart.panels,
+        chart.heading,
+        chart.day_label,
+        chart.legend,
+        chart.pain,
+    )
     if not panels:
         raise ValueError("a chart needs at least one habit")
     rows = len(panels) + (pain is not None)

@@ -44,6 +44,18 @@ class PainPanel:
     scores: Mapping[date, int]
 
 
+@dataclass(frozen=True)
+class Chart:
+    """What a chart shows: ``legend`` is the (sent, done) labels, ``day_label`` writes a date
+    as the user's language does, ``pain`` adds a panel of its scores."""
+
+    panels: Sequence[HabitPanel]
+    heading: str
+    day_label: Callable[[date], str]
+    legend: tuple[str, str]
+    pain: PainPanel | None = None
+
+
 def render(
     panels: Sequence[HabitPanel],
     heading: str,
@@ -55,7 +67,7 @@ def render(
     chart, not at start-up: it is most of a second of every process start otherwise."""
     from reminder_bot import chart_drawing
 
-    return chart_drawing.draw(panels, heading, day_label, legend, pain)
+    return chart_drawing.draw(Chart(panels, heading, day_label, legend, pain))
 
 
 # One drawing thread for the whole process (see the module's docstring), and how many charts

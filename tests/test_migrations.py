@@ -7,6 +7,8 @@ database a released version wrote itself, running as a real bot through a script
     schema-003.sqlite3  c8d5d69 (+ 003_health)
     schema-004.sqlite3  the working tree on 2026-11-30 (+ 004_daily_counts; released in that
                         day's commit; its daily_counts is empty: nothing was old enough)
+    schema-005.sqlite3  the working tree later that day (+ 005_progress: every user with the
+                        weekly summary; no check-in or habit pause yet in its scripted life)
 
 Today's code opens a copy, migrates it, keeps every row, and then runs on it as a bot."""
 
