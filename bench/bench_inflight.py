@@ -141,6 +141,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "duplicated": report.duplicated,
         "rate_over_cap": common.ratio(report.rate, args.cap),
         "http_429": report.http_429,
+        "most_accepted_in_any_1s": report.most_in_one_second,
+        # One process's own pace, without a restart in the window.
+        "most_in_any_1s_before_a_kill": common.most_in_window(
+            [t for t in common.received(calls) if not kill_at or t < kill_at[0]]
+        ),
         "kills": len(at_kills),
         "sending_at_each_kill": [len(s) for s in at_kills],
         "repeated_by_each_kill": [len(s & duplicated) for s in at_kills],

@@ -142,9 +142,9 @@ def main() -> int:
         out[r["design"]] = r
         if r["design"] == "ours":
             targets = {
-                "peak_rss_le_200mb": r["peak_rss_mb"] <= 200,
-                "first_delivery_le_2s": r["first_delivery_s"] is not None
-                and r["first_delivery_s"] <= 2.0,
+                "peak_rss_le_60mb": r["peak_rss_mb"] <= 60,
+                "first_delivery_le_1s": r["first_delivery_s"] is not None
+                and r["first_delivery_s"] <= 1.0,
                 "no_idle_calls": r["idle_calls_other_than_getUpdates"] == 0,
             }
             print("targets (ours):", targets)

@@ -11,7 +11,6 @@ from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime, timedelta
 from typing import Any
 
-from telegram import Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError
 from telegram.ext import Application, Job
@@ -21,7 +20,7 @@ from reminder_bot.clock import Clock
 from reminder_bot.content import Content
 from reminder_bot.delivery_rules import resend_is_quiet
 from reminder_bot.metrics import Hooks
-from reminder_bot.nudge_message import nudge_message
+from reminder_bot.nudge_payload import NudgePayloads, SentMessage, raw_send
 from reminder_bot.outgoing import Composers
 from reminder_bot.sender import NUDGE, SendOptions, StaleError
 from reminder_bot.status import DeliveryStatus
@@ -66,6 +65,8 @@ class Dispatcher:
         self.metrics = metrics or Hooks()
         # The weekly summary and the check-in: claimed like nudges, composed by their kind.
         self.composers = dict(composers or {})
+        # Nudge texts and keyboards rendered once per (nudge, language): nudge_payload.py.
+        self.payloads = NudgePayloads(content)
         self.metrics.watch_queue(self.pending)
 
     # ----- waking --------------------------------------------------------------------------
@@ -210,10 +211,9 @@ class Dispatcher:
         )
 
     async def _send_nudge(self, delivery: Delivery) -> None:
-        with i18n.language(delivery.language):
-            text, markup = nudge_message(self.content, delivery, snoozed=False)
+        text, markup = self.payloads.message(delivery, snoozed=False)
         options = self._first_send_options(delivery)
-        attempt = functools.partial(self.application.bot.send_message, delivery.chat_id, text)
+        attempt = raw_send(self.application.bot, delivery.chat_id, text)
         await self._send(delivery, attempt, markup, options)
 
     async def _resend_snoozed(self, delivery: Delivery) -> None:
@@ -221,18 +221,17 @@ class Dispatcher:
         if resend_is_quiet(now, delivery.zone, delivery.quiet):
             log.info("snoozed nudge %d fell into quiet hours; not resent", delivery.id)
             return
-        with i18n.language(delivery.language):
-            text, markup = nudge_message(self.content, delivery, snoozed=True)
+        text, markup = self.payloads.message(delivery, snoozed=True)
         options = SendOptions(
             priority=NUDGE, due=now.timestamp(), deadline=now + self.stale, max_attempts=1000
         )
-        attempt = functools.partial(self.application.bot.send_message, delivery.chat_id, text)
+        attempt = raw_send(self.application.bot, delivery.chat_id, text)
         await self._send(delivery, attempt, markup, options, resend=True)
 
     async def _send(
         self,
         delivery: Delivery,
-        attempt: Callable[..., Awaitable[Message]],
+        attempt: Callable[..., Awaitable[SentMessage]],
         markup: Any,
         options: SendOptions,
         *,

@@ -20,12 +20,23 @@ class WindowPace:
     ``rate`` >= 1 (30 in any 1 s at 30/s; 7 at 7.5/s, as 8 would exceed the cap in some second),
     one in any ``1 / rate`` seconds below 1/s. Times are the caller's monotonic seconds."""
 
-    def __init__(self, rate: float) -> None:
+    def __init__(
+        self, rate: float, *, margin: float = 0.0, steady_at: float | None = None
+    ) -> None:
         if rate <= 0:
             raise ValueError(f"the rate must be positive, not {rate}")
         self.limit = max(1, math.floor(rate + 1e-9))
-        self.window = 1.0 if rate >= 1 else 1.0 / rate
+        # ``margin`` widens the window, for jitter between here and the receiver's clock.
+        self.window = (1.0 if rate >= 1 else 1.0 / rate) + margin
         self._grants: deque[float] = deque(maxlen=self.limit)
+        if steady_at is not None:
+            # As if the last window had been granted at an even pace up to ``steady_at``: a
+            # process restarted within a second of a crash cannot know what its predecessor
+            # sent, so it starts at the pace, without a burst of credit on top of it.
+            step = self.window / self.limit
+            self._grants.extend(
+                steady_at - self.window + step * (i + 1) for i in range(self.limit)
+            )
 
     def free_at(self) -> float:
         """The earliest instant the next grant may take (minus infinity: any time)."""

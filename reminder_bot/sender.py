@@ -46,6 +46,10 @@ log = logging.getLogger(__name__)
 REPLY = 0
 NUDGE = 1
 
+# The pace's windows are this much longer than a second: a request's trip to the receiver varies
+# by a few ms, enough for 31 in a second of its clock at 30/s (1% of the cap buys the margin).
+WINDOW_MARGIN = 0.01  # seconds
+
 # Calls that put a message in a chat count against both limits; edits and deletes only against
 # the global one, so the message of a pressed button is updated without waiting a second.
 CHAT_LIMITED = frozenset(
@@ -135,7 +139,11 @@ class Sender(BaseRateLimiter[SendOptions]):
         self._chats: dict[int | str, _Chat] = {}
         self._ready: list[tuple[tuple[int, float, int], int | str]] = []
         self._waiting: list[tuple[float, int | str]] = []
-        self._pace = WindowPace(global_rate)
+        # Steady from the start: a restart after a crash may follow its predecessor's sends.
+        self._pace = WindowPace(global_rate, margin=WINDOW_MARGIN, steady_at=time.monotonic())
+        # The same rule on the instants requests actually start: a grant can wait for its mark
+        # (the writer busy with a claim) and then start right beside later ones.
+        self._starts = WindowPace(global_rate, margin=WINDOW_MARGIN, steady_at=time.monotonic())
         self._seq = itertools.count()
         self._waker: asyncio.Future[None] | None = None  # set while the pump sleeps
         self._pump: asyncio.Task[None] | None = None
@@ -185,6 +193,8 @@ class Sender(BaseRateLimiter[SendOptions]):
                 attempt += 1
                 if options.before_attempt is not None:
                     await options.before_attempt()
+                if throttled:
+                    await self._start_in_window()
                 result = await self._timed(endpoint, callback, args, kwargs, holds_nudge_slot)
                 self.sent += 1
                 return result
@@ -243,6 +253,15 @@ class Sender(BaseRateLimiter[SendOptions]):
         if nudge:
             self._trips.add(elapsed)
         return result
+
+    async def _start_in_window(self) -> None:
+        """Hold a granted call until its start keeps the cap in every one-second window (it
+        rarely waits: only a call whose mark was delayed starts next to later grants)."""
+        now = time.monotonic()
+        start = max(now, self._starts.free_at())
+        self._starts.grant(start)  # reserved at once, so calls waiting together queue up
+        if start > now:
+            await asyncio.sleep(start - now)
 
     def nudge_slots(self) -> int:
         """How many nudges may be in flight at once: just enough to keep the global pace at

@@ -6,7 +6,10 @@ The invariant (docs/architecture.md, Delivery): a crash can only repeat a delive
 ``sending`` when it struck; a slot is shown at most once plus once per kill that caught it
 ``sending`` (a row left ``sending`` is resent first at start-up and marked ``sending`` again, so
 the next kill can catch it a second time: only then can it be shown three times); and the rows
-``sending`` at a kill never exceed the sender's ceiling on nudges in flight.
+``sending`` at a kill never exceed the sender's ceiling on nudges in flight. A ``sent`` mark
+may wait for the next ``sending`` commit (``store/marks.py``), so a kill between an answer and
+that commit finds the row ``sending`` and may repeat it: the same invariant covers it, and the
+rows ``sending`` are still only those in flight at the last commit.
 
 CI runs 12 kills (a fresh random seed each run); a longer run by hand:
     CRASH_KILLS=200 CRASH_USERS=4000 pytest tests/test_crash.py -s

@@ -107,3 +107,22 @@ def test_after_idle_the_credit_is_one_window_at_most() -> None:
 def test_a_rate_must_be_positive() -> None:
     with pytest.raises(ValueError, match="positive"):
         WindowPace(0)
+
+
+def test_a_margin_widens_the_window_for_the_receivers_clock() -> None:
+    pace = WindowPace(30.0, margin=0.01)
+    assert (pace.limit, pace.window) == (30, pytest.approx(1.01))
+    grants = drive(pace, [0.0], until=10.0)
+    assert most_in_any_window(grants, 1.01) <= 30
+    assert len(grants) >= 0.98 * 30 * 10
+
+
+def test_a_new_pace_starts_steady_without_a_burst() -> None:
+    """A restart within a second of a crash may follow the old process's sends: the new pace
+    starts at the rate, with no second's worth of credit on top."""
+    pace = WindowPace(30.0, steady_at=100.0)
+    assert pace.free_at() == pytest.approx(100.0 + 1 / 30)
+    grants = drive(pace, [0.0], until=101.0)
+    assert len(grants) <= 30
+    # Whatever the old process sent in its last second at the pace, a second holds 31 at most.
+    assert most_in_any_window([99.0 + i / 30 for i in range(1, 31)] + grants, 1.0) <= 31

@@ -74,14 +74,35 @@ async def test_per_chat_spacing(sender: Sender) -> None:
 
 
 async def test_global_rate_is_kept_across_chats() -> None:
-    """The cap holds in every one-second window (pacing.WindowPace): 30 messages at 20/s go as
-    20 at once and 10 a second later, never 21 within a second."""
+    """The cap holds in every one-second window (pacing.WindowPace): 30 messages at 20/s,
+    never 21 within a second."""
     sender = Sender(global_rate=20, chat_rate=100)
     recorder = Recorder()
     await asyncio.gather(*(send(sender, recorder, chat, "x") for chat in range(1, 31)))
     times = [t for t, _, _ in recorder.calls]
     assert all(later - first >= 0.999 for first, later in zip(times, times[20:], strict=False))
     assert len({chat for _, chat, _ in recorder.calls}) == 30
+    await sender.shutdown()
+
+
+async def test_a_mark_that_waits_does_not_crowd_a_second() -> None:
+    """Calls whose delivery-log mark takes a varying time still start at most 20 in any
+    second: the window applies to the instants requests start, not only to the grants."""
+    sender = Sender(global_rate=20, chat_rate=100)
+    recorder = Recorder()
+    rng = random.Random(5)
+
+    async def slow_mark() -> None:
+        await asyncio.sleep(rng.uniform(0, 0.3))
+
+    await asyncio.gather(
+        *(
+            send(sender, recorder, chat, "x", SendOptions(before_attempt=slow_mark))
+            for chat in range(1, 31)
+        )
+    )
+    times = sorted(t for t, _, _ in recorder.calls)
+    assert all(later - first >= 0.999 for first, later in zip(times, times[20:], strict=False))
     await sender.shutdown()
 
 
@@ -93,14 +114,12 @@ async def test_replies_overtake_queued_nudges() -> None:
         asyncio.create_task(
             send(sender, recorder, chat, f"nudge{chat}", SendOptions(priority=NUDGE, due=chat))
         )
-        for chat in range(100, 139)
+        for chat in range(100, 120)
     ]
-    # The first second's 20 nudges are out at once; the other 19 wait for the next second.
-    await asyncio.sleep(0.06)
-    assert len(recorder.calls) == 20
+    await asyncio.sleep(0.06)  # a couple of nudges are out at the pace; the rest wait
     await send(sender, recorder, 1, "reply", SendOptions(priority=REPLY))
     position = [label for _, _, label in recorder.calls].index("reply")
-    assert position == 20
+    assert position <= 3
     await asyncio.gather(*nudges)
     await sender.shutdown()
 
