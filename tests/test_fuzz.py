@@ -12,7 +12,7 @@ button presses with forged or stale data) and checks after every batch that
 * and at the end, the bot still answers a normal command within a second.
 
 One bot runs for the whole test in a thread of its own; each Hypothesis example is a batch of
-updates. ``FUZZ_UPDATES`` (default 2000) sets how many updates the two tests deliver together:
+updates. ``FUZZ_UPDATES`` (default 1400) sets how many updates the two tests deliver together:
 ``FUZZ_UPDATES=10000 python -m pytest -q tests/test_fuzz.py`` for the run by hand.
 """
 
@@ -37,7 +37,7 @@ from tests.conftest import ALICE, MONDAY_0700_UTC, BotHarness
 from tests.fuzz_driver import ErrorRecords, Fuzz, LiveBot
 from tests.fuzz_strategies import Act, World, any_acts, invalid_acts
 
-UPDATES = int(os.environ.get("FUZZ_UPDATES", "2000"))
+UPDATES = int(os.environ.get("FUZZ_UPDATES", "1400"))
 BATCH = 120  # updates per Hypothesis example at most
 PHASES = tuple(p for p in Phase if os.environ.get("FUZZ_SHRINK") or p is not Phase.shrink)
 
