@@ -12,7 +12,7 @@ that commit finds the row ``sending`` and may repeat it: the same invariant cove
 rows ``sending`` are still only those in flight at the last commit.
 
 CI runs 8 kills (a fresh random seed each run); a longer run by hand:
-    CRASH_KILLS=200 CRASH_USERS=4000 pytest tests/test_crash.py -s
+    CRASH_KILLS=200 CRASH_USERS=4000 python -m pytest -n 0 tests/test_crash.py -s
 """
 
 from __future__ import annotations
