@@ -189,8 +189,13 @@ class Dispatcher:
 
     async def _send_composed(self, delivery: Delivery) -> None:
         """A summary or check-in: its composer's message, sent and logged as a nudge is."""
-        with i18n.language(delivery.language):
-            outgoing = await self.composers[delivery.habit](delivery)
+        try:
+            with i18n.language(delivery.language):
+                outgoing = await self.composers[delivery.habit](delivery)
+        except Exception as error:  # a composer's bug must not leave the slot queued forever
+            log.exception("composing %s %d failed", delivery.habit, delivery.id)
+            await self._settle(delivery, DeliveryStatus.FAILED, [f"compose: {error!r}"])
+            return
         options = self._first_send_options(delivery)
         bot = self.application.bot
         if outgoing.photo is None:

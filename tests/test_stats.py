@@ -336,3 +336,27 @@ async def test_no_summary_during_a_pause(bot: BotHarness) -> None:
     await bot.no_calls("sendPhoto")
     next_due = rows(bot, "select next_due from schedules where habit = ?", SUMMARY)[0][0]
     assert from_epoch(next_due) == SUNDAY_18 + timedelta(days=7)
+
+
+async def test_a_summary_that_cannot_be_composed_is_logged_failed_not_left_queued(
+    bot: BotHarness, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(delivery: Any) -> Any:
+        raise RuntimeError("no figures today")
+
+    await start(bot)
+    bot.services.dispatcher.composers[SUMMARY] = broken  # a fake at the composer boundary
+    await bot.set_time(SUNDAY_18)
+    await bot.settle()
+    await bot.no_calls("sendPhoto")
+    [(status, error)] = rows(bot, "select status, error from deliveries where habit = ?", SUMMARY)
+    assert status == "failed" and "no figures today" in error
+    assert "composing summary" in caplog.text
+    # The bot goes on: a command is answered, next week's summary is scheduled.
+    assert "Your schedule" in (await bot.send("/schedule"))["params"]["text"]
+    assert rows(
+        bot,
+        "select count(*) from schedules where habit = ? and next_due > ?",
+        SUMMARY,
+        int(SUNDAY_18.timestamp()),
+    ) == [(1,)]
