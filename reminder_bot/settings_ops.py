@@ -14,11 +14,8 @@ The async path that stores a change is ``handlers.settings_apply``.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import replace
 from datetime import datetime, time, tzinfo
-
-from babel.dates import get_day_names
 
 from reminder_bot.i18n import N_, _
 from reminder_bot.parsing import DEFAULT_WINDOW, ParseError, parse_days, parse_time
@@ -200,28 +197,14 @@ def set_extra_time(rule: Rule, value: time, restore: At) -> At:
     return At((value,), base.days)
 
 
-def _strip_accents(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
-
-
-# Spanish day names as well as the parser's English ones: miércoles, mie, sábado, sab...
-_SPANISH_DAYS = {
-    _strip_accents(str(names[day]).lower().rstrip(".")): day
-    for width in ("wide", "abbreviated")
-    for names in [get_day_names(width, context="format", locale="es")]
-    for day in range(7)
-}
 SUMMARY_EXAMPLE = "fri 17:30"
 CHECKIN_EXAMPLE = "on 21:15"
 
 
 def parse_weekday(word: str) -> int:
     """One weekday: ``fri``, ``friday``, ``vie``, ``viernes``."""
-    spanish = _SPANISH_DAYS.get(_strip_accents(word.lower().rstrip(".")))
-    if spanish is not None:
-        return spanish
     try:
-        days = parse_days(word)
+        days = parse_days(word.rstrip("."))
     except ParseError:
         days = frozenset()
     if len(days) != 1:

@@ -61,6 +61,8 @@ def test_unknown_habit_lists_the_four() -> None:
         ("mon, wed, fri", frozenset({0, 2, 4})), ("Monday,Friday", frozenset({0, 4})),
         ("saturday", frozenset({5})), ("mon-wed,sat", frozenset({0, 1, 2, 5})),
         ("tue thu", frozenset({1, 3})), ("sat,weekdays", frozenset(range(6))),
+        ("lun-vie", WEEKDAYS), ("Miércoles", frozenset({2})), ("miercoles,sáb", frozenset({2, 5})),
+        ("sab-dom", WEEKENDS),
     ],
 )  # fmt: skip
 def test_parse_days(text: str, days: frozenset[int]) -> None:

@@ -8,7 +8,10 @@ language of the update being handled.
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import time, timedelta
+
+from babel.dates import get_day_names
 
 from reminder_bot.i18n import _
 from reminder_bot.rule_text import DAY_ABBREVIATIONS
@@ -49,6 +52,20 @@ _DAY_WORDS: dict[str, int] = {
     "tues": 1,
     "thur": 3,
     "thurs": 3,
+}
+
+
+def _without_accents(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+# A day is the one word people type in their own language: Spanish day names too, as Babel
+# writes them and without accents (miércoles, miercoles, mié, sab).
+_DAY_WORDS |= {
+    form: day
+    for width in ("wide", "abbreviated")
+    for day, name in get_day_names(width, context="format", locale="es").items()
+    for form in {name.lower().rstrip("."), _without_accents(name.lower().rstrip("."))}
 }
 _DAY_SETS: dict[str, frozenset[int]] = {
     "daily": ALL_DAYS,
