@@ -8,6 +8,12 @@ one hop to that thread and, where it writes, one transaction.
 
 from __future__ import annotations
 
+# isort: off
+# Before anything imports sqlite-utils: it is imported there with numpy held back.
+from reminder_bot.store._numpy_held_back import Database
+
+# isort: on
+
 import asyncio
 import contextlib
 import random
@@ -17,8 +23,6 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
-
-from sqlite_utils import Database
 
 from reminder_bot import health
 from reminder_bot.store import (
