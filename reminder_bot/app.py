@@ -53,7 +53,7 @@ from reminder_bot.handlers.location import location_message
 from reminder_bot.health import Heartbeat, PollRequest, UpdateArrivals
 from reminder_bot.housekeeping import Housekeeping
 from reminder_bot.in_flight import connection_limits
-from reminder_bot.metrics import Hooks, Metrics
+from reminder_bot.metrics import open_metrics
 from reminder_bot.presets import Preset, builtin_presets_dir, load_presets
 from reminder_bot.schedule import CHECKIN, SUMMARY
 from reminder_bot.sender import Sender
@@ -167,7 +167,7 @@ def open_services(
     work = {name: preset.work for name, preset in data.presets.items()}
     adaptive = frozenset(name for name, preset in data.presets.items() if preset.adaptive_move)
     store = Store(config.database, nudge_ids, preset_work=work, adaptive_presets=adaptive)
-    metrics = Metrics(config.metrics_port) if config.metrics_port is not None else Hooks()
+    metrics = open_metrics(config.metrics_port)
     if isinstance(application.bot.rate_limiter, Sender):
         application.bot.rate_limiter.metrics = metrics
     dispatcher = Dispatcher(

@@ -96,9 +96,10 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop_requested)
     try:
         if args.command == "run":
-            from reminder_bot import app, config
+            from reminder_bot import config, lean_imports
 
             settings = config.load()
+            app = lean_imports.import_app(webhook=settings.webhook_url is not None)
             # Before the Application is built: PTB logs the /bot<token> URL at DEBUG.
             setup_logging(
                 settings.log_level,

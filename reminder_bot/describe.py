@@ -14,10 +14,6 @@ from reminder_bot.i18n import _, babel_locale, ngettext
 from reminder_bot.rule_text import day_runs, format_time
 from reminder_bot.schedule import ALL_DAYS, At, Off, Rule
 
-# The English names, 0 = Monday (re-exported by reminder_bot.parsing for older callers); what
-# people read comes from Babel's locale data in their language (``day_name``).
-DAY_NAMES = tuple(get_day_names("wide", locale="en")[day] for day in range(7))
-
 
 def day_name(day: int) -> str:
     """A weekday's full name as used inside a sentence: "Monday", "lunes"."""

@@ -3,8 +3,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import io
-import subprocess
-import sys
 import threading
 from datetime import date, timedelta
 
@@ -90,14 +88,3 @@ async def test_drawn_off_the_event_loop_on_its_own_thread() -> None:
     assert set(languages) == {"es"}  # the caller's language, for the day labels
     assert set(backlogs) == {1} and charts.backlog() == 0  # counted while drawn, then not
     assert loop_ticks > 1  # the loop ran other work while the chart was drawn
-
-
-def test_start_up_loads_neither_matplotlib_nor_numpy() -> None:
-    """They are ~40 MB and most of a second of every start: the first chart loads them."""
-    probe = (
-        "import sys, reminder_bot.app; print(sorted({'matplotlib', 'numpy'} & set(sys.modules)))"
-    )
-    started = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
-    )
-    assert started.stdout.strip() == "[]"

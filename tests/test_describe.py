@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from rule_strategies import rules
 
 from reminder_bot import i18n
-from reminder_bot.describe import DAY_NAMES, describe_days, describe_rule, short_day_name
+from reminder_bot.describe import day_name, describe_days, describe_rule, short_day_name
 from reminder_bot.schedule import ALL_DAYS, WEEKDAYS, WEEKENDS, At, Every, Off, Rule
 from reminder_bot.when_text import format_when
 
@@ -76,8 +76,12 @@ def test_describe_rule_in_spanish(rule: Rule, description: str) -> None:
         assert describe_rule(rule) == description
 
 
-def test_english_day_names_stay_for_older_callers() -> None:
-    assert DAY_NAMES[0] == "Monday" and DAY_NAMES[6] == "Sunday"
+@pytest.mark.parametrize(
+    ("language", "monday", "sunday"), [("en", "Monday", "Sunday"), ("es", "lunes", "domingo")]
+)
+def test_day_names_are_in_the_readers_language(language: str, monday: str, sunday: str) -> None:
+    with i18n.language(language):
+        assert (day_name(0), day_name(6)) == (monday, sunday)
 
 
 BERLIN = ZoneInfo("Europe/Berlin")

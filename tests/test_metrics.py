@@ -21,7 +21,8 @@ from prometheus_client.samples import Sample
 from reminder_bot import __version__
 from reminder_bot.config import ConfigError
 from reminder_bot.emulator import EmulatorClient
-from reminder_bot.metrics import Hooks, Metrics
+from reminder_bot.metrics import Hooks
+from reminder_bot.prometheus_metrics import Metrics
 
 NINE_BERLIN = MONDAY_0700_UTC + timedelta(hours=1)  # hydrate and move are due for everyone
 

@@ -52,11 +52,13 @@ def _split_days(tokens: list[str]) -> tuple[list[str], frozenset[int]]:
         if not rest:
             raise ParseError(_("'on' must be followed by days"), EXAMPLE_RULE)
         return tokens[:index], parse_days(",".join(rest))
-    # Days without "on" ("at 12:30 daily"): take the longest tail that reads as days.
-    for index in range(len(tokens)):
-        tail = tokens[index:]
-        if tail and all(looks_like_days(token) for token in tail):
-            return tokens[:index], parse_days(",".join(tail))
+    # Days without "on" ("at 12:30 daily"): take the longest tail that reads as days, read from
+    # the end (a time before the days ends it without looking any word up in other languages).
+    start = len(tokens)
+    while start > 0 and looks_like_days(tokens[start - 1]):
+        start -= 1
+    if start < len(tokens):
+        return tokens[:start], parse_days(",".join(tokens[start:]))
     return tokens, ALL_DAYS
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import time, timedelta
+from functools import cache
 
 from babel.dates import get_day_names
 
@@ -44,9 +45,9 @@ HABIT_ALIASES: dict[str, str] = {
 }
 
 # Commands are English whatever the chat's language, so the full names are the parser's own
-# words, not the translated display names' msgids (reminder_bot.describe.DAY_NAMES).
+# words, not the names people read (``describe.day_name``, in their language).
 _FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_DAY_WORDS: dict[str, int] = {
+_ENGLISH_DAY_WORDS: dict[str, int] = {
     **{name: index for index, name in enumerate(DAY_ABBREVIATIONS)},
     **{name: index for index, name in enumerate(_FULL_DAY_NAMES)},
     "tues": 1,
@@ -59,14 +60,28 @@ def _without_accents(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
-# A day is the one word people type in their own language: Spanish day names too, as Babel
-# writes them and without accents (miércoles, miercoles, mié, sab).
-_DAY_WORDS |= {
-    form: day
-    for width in ("wide", "abbreviated")
-    for day, name in get_day_names(width, context="format", locale="es").items()
-    for form in {name.lower().rstrip("."), _without_accents(name.lower().rstrip("."))}
-}
+@cache
+def _spanish_day_words() -> dict[str, int]:
+    """A day is the one word people type in their own language: Spanish day names too, as
+    Babel writes them and without accents (miércoles, miercoles, mié, sab). Built the first time
+    a word is not English: Babel's Spanish locale data is ~4 MB, and the stored rules the bot
+    reads back (``rule_text``) are always English."""
+    return {
+        form: day
+        for width in ("wide", "abbreviated")
+        for day, name in get_day_names(width, context="format", locale="es").items()
+        for form in {name.lower().rstrip("."), _without_accents(name.lower().rstrip("."))}
+    }
+
+
+def _day_number(token: str) -> int | None:
+    """0 = Monday for a day word in English or Spanish; None for any other word."""
+    found = _ENGLISH_DAY_WORDS.get(token)
+    if found is not None or not token.isalpha():  # times and durations are never days
+        return found
+    return _spanish_day_words().get(token)
+
+
 _DAY_SETS: dict[str, frozenset[int]] = {
     "daily": ALL_DAYS,
     "everyday": ALL_DAYS,
@@ -123,9 +138,10 @@ def _day_error(token: str) -> ParseError:
 
 
 def _day(token: str) -> int:
-    if token in _DAY_WORDS:
-        return _DAY_WORDS[token]
-    raise _day_error(token)
+    found = _day_number(token)
+    if found is None:
+        raise _day_error(token)
+    return found
 
 
 def parse_days(text: str) -> frozenset[int]:
@@ -155,7 +171,9 @@ def parse_days(text: str) -> frozenset[int]:
 def looks_like_days(token: str) -> bool:
     """Whether ``token`` is made only of day words, so a rule can take days without ``on``."""
     parts = [part for part in re.split(r"[,-]", token) if part]
-    return bool(parts) and all(part in _DAY_WORDS or part in _DAY_SETS for part in parts)
+    return bool(parts) and all(
+        part in _DAY_SETS or _day_number(part) is not None for part in parts
+    )
 
 
 def parse_time(text: str) -> time:

@@ -7,15 +7,9 @@ The first chart imports numpy as usual; a process that already has numpy is left
 
 from __future__ import annotations
 
-import sys
+from reminder_bot.lean_imports import held_back
 
-if "sqlite_utils" not in sys.modules and "numpy" not in sys.modules:
-    sys.modules["numpy"] = None  # type: ignore[assignment]  # makes `import numpy` fail
-    try:
-        import sqlite_utils  # noqa: F401
-    finally:
-        del sys.modules["numpy"]
-
-from sqlite_utils import Database  # noqa: E402
+with held_back("numpy"):
+    from sqlite_utils import Database
 
 __all__ = ["Database"]
