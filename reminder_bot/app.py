@@ -26,9 +26,9 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from reminder_bot.backup import BackupError, database_lock
+from reminder_bot.bot_request import BotRequest
 from reminder_bot.checkin import make_checkin_composer
 from reminder_bot.clock import Clock, ManualClock, ScaledClock, SystemClock
 from reminder_bot.commands import ADMIN_COMMANDS, COMMANDS, admin_bot_commands, bot_commands
@@ -121,12 +121,8 @@ def build_application(
     # confirms the last offset, go out instead of failing with a pool timeout (seen in about
     # one stop in a hundred timed to land there).
     polling = PollRequest(connection_pool_size=2, httpx_kwargs={"verify": tls_context()})
-    requests = HTTPXRequest(
-        connection_pool_size=256,  # PTB's own default for the bot's calls
-        connect_timeout=config.http_timeout,
-        read_timeout=config.http_timeout,
-        write_timeout=config.http_timeout,
-        httpx_kwargs={"verify": tls_context(), "limits": connection_limits()},
+    requests = BotRequest(
+        timeout=config.http_timeout, ssl_context=tls_context(), limits=connection_limits()
     )
 
     async def post_init(application: BotApplication) -> None:
