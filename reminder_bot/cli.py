@@ -83,6 +83,21 @@ def stop_requested(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
+def run_bot() -> None:
+    """``reminder-bot run``: settings first, so only what they use is imported."""
+    from reminder_bot import config, lean_imports
+
+    settings = config.load()
+    app = lean_imports.import_app(webhook=settings.webhook_url is not None)
+    # Before the Application is built: PTB logs the /bot<token> URL at DEBUG.
+    setup_logging(
+        settings.log_level,
+        settings.log_format,
+        secrets=[settings.token, settings.webhook_secret or ""],
+    )
+    app.run(settings)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
@@ -96,17 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, stop_requested)
     try:
         if args.command == "run":
-            from reminder_bot import config, lean_imports
-
-            settings = config.load()
-            app = lean_imports.import_app(webhook=settings.webhook_url is not None)
-            # Before the Application is built: PTB logs the /bot<token> URL at DEBUG.
-            setup_logging(
-                settings.log_level,
-                settings.log_format,
-                secrets=[settings.token, settings.webhook_secret or ""],
-            )
-            app.run(settings)
+            run_bot()
         elif args.command == "check-config":
             from reminder_bot import check_config
 
