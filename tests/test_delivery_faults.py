@@ -131,10 +131,12 @@ async def test_a_nudge_stuck_past_the_stale_limit_is_dropped(
     faulty: BotHarness, emulator: EmulatorClient
 ) -> None:
     user = USERS[0]
-    emulator.add_fault("429", method="sendMessage", chat_id=user.id, count=1, retry_after=1)
+    # Held for 4 s: everyone else's two nudges (a second apart per chat) go out well before the
+    # retry even on a slow machine (with 1 s the retry sometimes came first).
+    emulator.add_fault("429", method="sendMessage", chat_id=user.id, count=1, retry_after=4)
     await faulty.set_time(NINE_BERLIN)
-    # Once the 429 came back (the nudge now waits a second for its retry) and everyone else's
-    # nudges went out...
+    # Once the 429 came back (the nudge now waits for its retry) and everyone else's nudges
+    # went out...
     await until_calls(faulty, lambda calls: any(c["status"] == 429 for c in calls))
     await until_calls(
         faulty,
