@@ -2,7 +2,7 @@
 package imports ``Database`` from here, so this runs before any other import of sqlite-utils.
 
 sqlite-utils imports numpy whenever it is installed (to store numpy values, which the bot never
-has), and matplotlib installs it for the charts: ~20 MB and ~0.1 s of every start for nothing.
+has), and matplotlib installs it for the charts: ~17 MB and ~0.1 s of every start for nothing.
 The first chart imports numpy as usual; a process that already has numpy is left as it is."""
 
 from __future__ import annotations
