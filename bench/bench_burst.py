@@ -89,6 +89,7 @@ def run_burst(
         before_ok = emulator.sent_ok()
         time.sleep(max(0.0, slot - time.time()))
         cpu_at_slot = bot.cpu_now()
+        loop_cpu_at_slot = bot.main_thread_cpu()
         thread = None
         side: dict[str, Any] = {}
         if during is not None:
@@ -111,6 +112,7 @@ def run_burst(
             thread.join(timeout=max(1.0, timeout_at - time.time() + 60))
         drained = time.time()
         cpu_end = bot.cpu_now()
+        loop_cpu_end = bot.main_thread_cpu()
         log(f"{design}: stopped waiting: {why} ({drained - slot:.0f} s after the slot)")
         rc = bot.stop()
         if profiler is not None:
@@ -146,6 +148,8 @@ def run_burst(
             send_attempts=report.attempts,
             cpu_seconds=round(bot.cpu, 2),
             cpu_seconds_drain=round(cpu_end - cpu_at_slot, 2),
+            # The rest of the drain's CPU is the other threads' (our SQLite writer).
+            cpu_seconds_drain_main_thread=round(loop_cpu_end - loop_cpu_at_slot, 2),
             peak_rss_mb=round(bot.rss_mb(), 1),
             polling_after_s=polling,
             idle_before_slot_s=round(idle_before, 1),
@@ -199,6 +203,7 @@ ROWS = [
     ("other failed calls", "other_errors"),
     ("CPU seconds (whole run)", "cpu_seconds"),
     ("CPU seconds (drain)", "cpu_seconds_drain"),
+    ("  of which main thread", "cpu_seconds_drain_main_thread"),
     ("CPU ms per delivered nudge", "cpu_ms_per_nudge"),
     ("peak RSS (MB)", "peak_rss_mb"),
     ("polling after start (s)", "polling_after_s"),

@@ -412,6 +412,16 @@ class BotProcess:
             self.cpu = max(self.cpu, m[0])
         return self.cpu
 
+    def main_thread_cpu(self) -> float:
+        """CPU seconds of the process's main thread (the bot's event loop), 0 if it is gone."""
+        try:
+            for thread in self.ps.threads():
+                if thread.id == self.ps.pid:
+                    return thread.user_time + thread.system_time
+        except psutil.Error:
+            pass
+        return 0.0
+
     def rss_mb(self) -> float:
         return self.peak_rss / 1024 / 1024
 

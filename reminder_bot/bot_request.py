@@ -1,11 +1,13 @@
 """The bot's Bot API calls over HTTP: PTB's ``HTTPXRequest``, with every call that carries no
-file sent through httpx's own connection pool (httpcore) directly, as a JSON body.
+file sent through an httpcore connection pool (httpx's own layer below it) directly, as a JSON
+body, over asyncio's streams (``asyncio_network.py``).
 
 PTB stays the client (``Bot``, its parameters, its answers and its error mapping all run as
 before); only the last step is shorter. httpx's client layer (building a ``Request``, merging
 URL, headers and cookies, auth and redirect hooks, wrapping the ``Response``) was ~35% of the
 CPU of each call in a 300/s burst, for nothing the Bot API uses (docs/performance.md). Uploads
-(multipart: charts, exports) still go through httpx. The body is the Bot API's documented
+(multipart: charts, exports) and calls the environment sends through a proxy still go through
+httpx. The body is the Bot API's documented
 ``application/json``, nested objects (keyboards) as JSON objects rather than PTB's form fields
 of JSON text; both are read the same by any Bot API server.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import json
 import ssl
+import urllib.request
 
 import httpcore
 import httpx
@@ -21,6 +24,8 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
+
+from reminder_bot.asyncio_network import AsyncioNetwork
 
 # As PTB says it when its own pool is full.
 POOL_TIMEOUT = (
@@ -52,7 +57,7 @@ class BotRequest(HTTPXRequest):
         self._ssl_context = ssl_context
         self._limits = limits
         self._pool: httpcore.AsyncConnectionPool | None = self._build_pool()
-        self._targets: dict[str, tuple[httpcore.URL, bytes]] = {}
+        self._targets: dict[str, tuple[httpcore.URL, bytes] | None] = {}
 
     def _build_pool(self) -> httpcore.AsyncConnectionPool:
         return httpcore.AsyncConnectionPool(
@@ -60,6 +65,7 @@ class BotRequest(HTTPXRequest):
             max_connections=self._limits.max_connections,
             max_keepalive_connections=self._limits.max_keepalive_connections,
             keepalive_expiry=self._limits.keepalive_expiry,
+            network_backend=AsyncioNetwork(),
         )
 
     async def initialize(self) -> None:
@@ -86,10 +92,13 @@ class BotRequest(HTTPXRequest):
     ) -> tuple[int, bytes]:
         """See ``BaseRequest.do_request``: the status code and the body of the answer."""
         timeouts = (read_timeout, write_timeout, connect_timeout, pool_timeout)
-        if self._pool is None or request_data is None or request_data.contains_files:
+        direct = self._target(url)
+        if direct is None or self._pool is None or request_data is None:
             return await super().do_request(url, method, request_data, *timeouts)
+        if request_data.contains_files:
+            return await super().do_request(url, method, request_data, *timeouts)
+        target, host = direct
         body = json.dumps(request_data.parameters).encode()
-        target, host = self._target(url)
         request = httpcore.Request(
             method,
             target,
@@ -117,16 +126,13 @@ class BotRequest(HTTPXRequest):
             raise NetworkError(f"httpcore.{type(error).__name__}: {error}") from error
         return response.status, content
 
-    def _target(self, url: str) -> tuple[httpcore.URL, bytes]:
-        """The parsed URL and its Host header; the bot calls a few dozen methods at most."""
-        found = self._targets.get(url)
-        if found is None:
-            target = httpcore.URL(url)
-            host = b"[%s]" % target.host if b":" in target.host else target.host  # IPv6
-            if target.port is not None and target.port != _DEFAULT_PORTS.get(target.scheme):
-                host += b":%d" % target.port
-            found = self._targets[url] = (target, host)
-        return found
+    def _target(self, url: str) -> tuple[httpcore.URL, bytes] | None:
+        """The parsed URL and its Host header, or None when the environment names a proxy
+        for it (``HTTPS_PROXY``...): httpx honours those, so such calls take httpx's path.
+        Read once per URL; the bot calls a few dozen methods at most."""
+        if url not in self._targets:
+            self._targets[url] = None if _proxied(url) else _parse(url)
+        return self._targets[url]
 
     def _timeouts(
         self,
@@ -144,3 +150,21 @@ class BotRequest(HTTPXRequest):
             "pool": defaults.pool if isinstance(pool, DefaultValue) else pool,
         }
         return chosen  # type: ignore[return-value]  # DefaultValue replaced just above
+
+
+def _parse(url: str) -> tuple[httpcore.URL, bytes]:
+    target = httpcore.URL(url)
+    host = b"[%s]" % target.host if b":" in target.host else target.host  # IPv6
+    if target.port is not None and target.port != _DEFAULT_PORTS.get(target.scheme):
+        host += b":%d" % target.port
+    return target, host
+
+
+def _proxied(url: str) -> bool:
+    """Whether the environment's proxy variables send ``url`` through a proxy."""
+    proxies = urllib.request.getproxies()
+    scheme, _, rest = url.partition("://")
+    if not (proxies.get(scheme.lower()) or proxies.get("all")):
+        return False
+    host = rest.split("/", 1)[0]
+    return not urllib.request.proxy_bypass(host)

@@ -158,8 +158,10 @@ async def test_a_nudge_stuck_past_the_stale_limit_is_dropped(
     assert all(r[2] == "sent" for r in rows if r[0] != user.id)
     calls = await faulty.client.calls(faulty.seq, "sendMessage", user.id)
     statuses = [c["status"] for c in calls]
-    # Nothing reached the user after the 429: the held nudge was never sent late.
-    assert 429 in statuses and 200 not in statuses[statuses.index(429) :], statuses
+    # The held nudge was never sent late: its row is stale, and each 200 the user got is the
+    # other nudge's (granted before the 429 came back, it may even arrive after it when the
+    # machine is slow: the chat sends 20/s here).
+    assert statuses.count(429) == 1 and statuses.count(200) <= 1, statuses
     assert statuses.count(200) == sum(r[2] == "sent" for r in mine), (statuses, mine)
 
 
