@@ -115,7 +115,13 @@ def build_application(
     """Build the bot; nothing touches the network or the database until it is started."""
     files = data or load_data_files(config)
     bot_clock = clock or make_clock(config)
-    sender = Sender(global_rate=config.global_rate, chat_rate=config.chat_rate, clock=bot_clock)
+    # BotRequest passes the sender's start window at the socket (write_gate.py).
+    sender = Sender(
+        global_rate=config.global_rate,
+        chat_rate=config.chat_rate,
+        clock=bot_clock,
+        window_at_socket=True,
+    )
     # A stop right after polling began can leave the cancelled first getUpdates holding PTB's
     # single polling connection for a moment; a second one lets the final getUpdates, which
     # confirms the last offset, go out instead of failing with a pool timeout (seen in about

@@ -19,6 +19,8 @@ from typing import Any
 
 import httpcore
 
+from reminder_bot.write_gate import pass_gate
+
 # RFC 8305's recommended delay before trying a host's next address (anyio's default too).
 HAPPY_EYEBALLS_DELAY = 0.25  # seconds
 
@@ -45,6 +47,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:  # noqa: ASYNC109
         if not buffer:
             return
+        await pass_gate()  # the sender's start window, for the request's first bytes
         try:
             self._writer.write(buffer)
             async with asyncio.timeout(timeout):

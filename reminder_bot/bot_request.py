@@ -26,6 +26,7 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
 from reminder_bot.asyncio_network import AsyncioNetwork
+from reminder_bot.write_gate import pass_gate
 
 # As PTB says it when its own pool is full.
 POOL_TIMEOUT = (
@@ -93,9 +94,10 @@ class BotRequest(HTTPXRequest):
         """See ``BaseRequest.do_request``: the status code and the body of the answer."""
         timeouts = (read_timeout, write_timeout, connect_timeout, pool_timeout)
         direct = self._target(url)
-        if direct is None or self._pool is None or request_data is None:
-            return await super().do_request(url, method, request_data, *timeouts)
-        if request_data.contains_files:
+        if direct is None or self._pool is None or not request_data or request_data.contains_files:
+            # httpx writes this one (an upload, a proxied call): the sender's window is passed
+            # here rather than at the socket (write_gate.py).
+            await pass_gate()
             return await super().do_request(url, method, request_data, *timeouts)
         target, host = direct
         body = json.dumps(request_data.parameters).encode()

@@ -12,6 +12,7 @@ and on a 429 it stops every request, not just the chat's (see docs/architecture.
 from __future__ import annotations
 
 import asyncio
+import functools
 import heapq
 import itertools
 import logging
@@ -37,6 +38,7 @@ from reminder_bot.clock import Clock, SystemClock
 from reminder_bot.in_flight import MAX_HOLD_IN_FLIGHT, RoundTrips, max_nudge_slots
 from reminder_bot.metrics import Hooks
 from reminder_bot.pacing import WindowPace
+from reminder_bot.write_gate import gated
 
 # MAX_HOLD_IN_FLIGHT and max_nudge_slots are re-exported: tests size their bounds with them.
 __all__ = ["MAX_HOLD_IN_FLIGHT", "NUDGE", "REPLY", "Sender", "SendOptions", "max_nudge_slots"]
@@ -53,25 +55,9 @@ WINDOW_MARGIN = 0.01  # seconds
 # Calls that put a message in a chat count against both limits; edits and deletes only against
 # the global one, so the message of a pressed button is updated without waiting a second.
 CHAT_LIMITED = frozenset(
-    {
-        "sendMessage",
-        "sendPhoto",
-        "sendDocument",
-        "sendAudio",
-        "sendVideo",
-        "sendAnimation",
-        "sendVoice",
-        "sendVideoNote",
-        "sendMediaGroup",
-        "sendLocation",
-        "sendVenue",
-        "sendContact",
-        "sendPoll",
-        "sendDice",
-        "sendSticker",
-        "copyMessage",
-        "forwardMessage",
-    }
+    "sendMessage sendPhoto sendDocument sendAudio sendVideo sendAnimation sendVoice sendVideoNote"
+    " sendMediaGroup sendLocation sendVenue sendContact sendPoll sendDice sendSticker copyMessage"
+    " forwardMessage".split()
 )
 GLOBAL_LIMITED = CHAT_LIMITED | {
     "editMessageText",
@@ -127,6 +113,7 @@ class Sender(BaseRateLimiter[SendOptions]):
         clock: Clock | None = None,
         rng: random.Random | None = None,
         metrics: Hooks | None = None,
+        window_at_socket: bool = False,
     ) -> None:
         self._trips = RoundTrips(global_rate)
         self.max_nudge_slots = self._trips.ceiling
@@ -142,8 +129,11 @@ class Sender(BaseRateLimiter[SendOptions]):
         # Steady from the start: a restart after a crash may follow its predecessor's sends.
         self._pace = WindowPace(global_rate, margin=WINDOW_MARGIN, steady_at=time.monotonic())
         # The same rule on the instants requests actually start: a grant can wait for its mark
-        # (the writer busy with a claim) and then start right beside later ones.
+        # (the writer busy with a claim) and then start right beside later ones. Checked here,
+        # or, when the request stack passes write_gate's gate (BotRequest does), just before
+        # the request's first bytes are written.
         self._starts = WindowPace(global_rate, margin=WINDOW_MARGIN, steady_at=time.monotonic())
+        self.window_at_socket = window_at_socket
         self._seq = itertools.count()
         self._waker: asyncio.Future[None] | None = None  # set while the pump sleeps
         self._pump: asyncio.Task[None] | None = None
@@ -193,9 +183,8 @@ class Sender(BaseRateLimiter[SendOptions]):
                 attempt += 1
                 if options.before_attempt is not None:
                     await options.before_attempt()
-                if throttled:
-                    await self._start_in_window()
-                result = await self._timed(endpoint, callback, args, kwargs, holds_nudge_slot)
+                call = functools.partial(callback, *args, **kwargs)
+                result = await self._timed(endpoint, call, throttled, holds_nudge_slot)
                 self.sent += 1
                 return result
             except RetryAfter as error:
@@ -229,18 +218,23 @@ class Sender(BaseRateLimiter[SendOptions]):
             await asyncio.sleep(pause)
 
     async def _timed(
-        self,
-        endpoint: str,
-        callback: Callable[..., Awaitable[Any]],
-        args: Any,
-        kwargs: Any,
-        nudge: bool,
+        self, endpoint: str, call: Callable[[], Awaitable[Any]], throttled: bool, nudge: bool
     ) -> Any:
-        """One HTTP attempt, its time measured at the Bot API boundary (not the mark before:
-        a mark that waits for a busy writer thread says nothing about Telegram)."""
-        requested = time.monotonic()
+        """One HTTP attempt, started in the window, its time measured from there (not from the
+        mark before: a mark that waits for a busy writer thread says nothing about Telegram)."""
+        started = time.monotonic()
+
+        async def start() -> None:
+            nonlocal started
+            await self._start_in_window()
+            started = time.monotonic()
+
+        if throttled and not self.window_at_socket:
+            await start()
         try:
-            result = await callback(*args, **kwargs)
+            # At the socket, the request stack passes the window (write_gate.py).
+            with gated(start if throttled and self.window_at_socket else None):
+                result = await call()
         except RetryAfter:
             self.metrics.retry_after(endpoint)
             raise
@@ -248,7 +242,7 @@ class Sender(BaseRateLimiter[SendOptions]):
             self.metrics.api_error(endpoint, error)
             raise
         finally:
-            elapsed = time.monotonic() - requested
+            elapsed = time.monotonic() - started
             self.metrics.request_done(endpoint, elapsed)
         if nudge:
             self._trips.add(elapsed)
@@ -256,12 +250,16 @@ class Sender(BaseRateLimiter[SendOptions]):
 
     async def _start_in_window(self) -> None:
         """Hold a granted call until its start keeps the cap in every one-second window (it
-        rarely waits: only a call whose mark was delayed starts next to later grants)."""
-        now = time.monotonic()
-        start = max(now, self._starts.free_at())
-        self._starts.grant(start)  # reserved at once, so calls waiting together queue up
-        if start > now:
-            await asyncio.sleep(start - now)
+        rarely waits: only a call whose mark or whose way to the socket was delayed)."""
+        while True:
+            # Granted at the instant it passes, not a reserved one: a loop stall that wakes
+            # several waiters late must not let them all through at once.
+            now = time.monotonic()
+            free_at = self._starts.free_at()
+            if now >= free_at:
+                self._starts.grant(now)
+                return
+            await asyncio.sleep(free_at - now)
 
     def nudge_slots(self) -> int:
         """How many nudges may be in flight at once: just enough to keep the global pace at
