@@ -7,6 +7,7 @@ under a hard ceiling.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import deque
 
@@ -28,6 +29,14 @@ ROUND_TRIPS = 64  # the recent round trips the estimate looks at
 # performance.md). So only a few idle connections are kept, more than the nudges in flight
 # need at Telegram's latency; more are still opened when more calls run at once.
 KEEPALIVE_CONNECTIONS = 8
+
+# A nudge in flight this many times the shortest round trip (and at least STRAGGLER_MIN) is a
+# straggler: Telegram is slow with that one request (a timeout may be on its way). It keeps its
+# place under the ceiling but gives up its slot, so one hung request does not hold up every
+# other nudge for the whole HTTP timeout (with one slot against a fast server it did: 10% of
+# failing sends cut the pace to 5% of the cap, docs/performance.md).
+STRAGGLER_FACTOR = 4
+STRAGGLER_MIN = 0.25  # seconds
 
 
 def connection_limits(pool_size: int = 256) -> httpx.Limits:
@@ -69,6 +78,45 @@ class RoundTrips:
         """Nudges that may be in flight at once: at least one, at most ``ceiling``."""
         return self.slots_at(self.shortest)
 
+    def straggler_after(self) -> float:
+        """How long a nudge may be in flight before it stops holding a slot."""
+        return max(STRAGGLER_MIN, STRAGGLER_FACTOR * self.shortest)
+
     def slots_at(self, round_trip: float) -> int:
         """The slots for a shortest round trip of ``round_trip`` seconds."""
         return max(1, min(math.ceil(round_trip * self.rate * 2), self.ceiling))
+
+
+class Flights:
+    """The nudges in flight, each by the instant it started (the caller's monotonic seconds),
+    and when another may start: fewer than the slots are young, and fewer than the ceiling
+    are in flight at all."""
+
+    def __init__(self, trips: RoundTrips) -> None:
+        self._trips = trips
+        self._started: dict[int, float] = {}  # in start order: a flight starts at "now"
+        self._ids = itertools.count()
+
+    def __len__(self) -> int:
+        return len(self._started)
+
+    def start(self, now: float) -> int:
+        """Record a nudge starting; the id to ``end`` it with."""
+        flight = next(self._ids)
+        self._started[flight] = now
+        return flight
+
+    def end(self, flight: int) -> None:
+        self._started.pop(flight, None)
+
+    def free_at(self, now: float) -> float | None:
+        """When another nudge may start: ``now`` or earlier if it may now, the instant enough
+        young flights turn stragglers, or None if only an answer frees one (the ceiling)."""
+        if len(self._started) >= self._trips.ceiling:
+            return None
+        young_for = self._trips.straggler_after()
+        young = [t for t in self._started.values() if t > now - young_for]
+        slots = self._trips.slots()
+        if len(young) < slots:
+            return now
+        return young[len(young) - slots] + young_for

@@ -12,6 +12,7 @@ itself: after an idle second the pace allows ``limit`` grants at once, never mor
 from __future__ import annotations
 
 import math
+import random
 from collections import deque
 
 
@@ -47,3 +48,8 @@ class WindowPace:
     def grant(self, now: float) -> None:
         """Record a grant at ``now``; the caller checked ``now >= free_at()``."""
         self._grants.append(now)
+
+
+def backoff(attempt: int, *, base: float = 0.5, cap: float = 30.0, rng: random.Random) -> float:
+    """Capped exponential backoff with full jitter (attempt 1, 2, ...) before a retry."""
+    return rng.uniform(0, min(cap, base * 2 ** (attempt - 1)))

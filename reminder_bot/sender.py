@@ -35,9 +35,9 @@ from telegram.error import (
 from telegram.ext import BaseRateLimiter
 
 from reminder_bot.clock import Clock, SystemClock
-from reminder_bot.in_flight import MAX_HOLD_IN_FLIGHT, RoundTrips, max_nudge_slots
+from reminder_bot.in_flight import MAX_HOLD_IN_FLIGHT, Flights, RoundTrips, max_nudge_slots
 from reminder_bot.metrics import Hooks
-from reminder_bot.pacing import WindowPace
+from reminder_bot.pacing import WindowPace, backoff
 from reminder_bot.write_gate import gated
 
 # MAX_HOLD_IN_FLIGHT and max_nudge_slots are re-exported: tests size their bounds with them.
@@ -59,12 +59,9 @@ CHAT_LIMITED = frozenset(
     " sendMediaGroup sendLocation sendVenue sendContact sendPoll sendDice sendSticker copyMessage"
     " forwardMessage".split()
 )
-GLOBAL_LIMITED = CHAT_LIMITED | {
-    "editMessageText",
-    "editMessageReplyMarkup",
-    "editMessageCaption",
-    "deleteMessage",
-}
+GLOBAL_LIMITED = CHAT_LIMITED | frozenset(
+    "editMessageText editMessageReplyMarkup editMessageCaption deleteMessage".split()
+)
 
 
 class StaleError(Exception):
@@ -88,7 +85,7 @@ class SendOptions:
 @dataclass(order=True)
 class _Waiter:
     key: tuple[int, float, int]
-    future: asyncio.Future[None] = field(compare=False)
+    future: asyncio.Future[int | None] = field(compare=False)  # a nudge's flight, once granted
 
 
 @dataclass
@@ -96,11 +93,6 @@ class _Chat:
     waiters: list[_Waiter] = field(default_factory=list)
     free_at: float = 0.0  # monotonic time of its next allowed message
     state: str = "idle"  # idle | ready | waiting
-
-
-def backoff(attempt: int, *, base: float = 0.5, cap: float = 30.0, rng: random.Random) -> float:
-    """Capped exponential backoff with full jitter (attempt 1, 2, ...)."""
-    return rng.uniform(0, min(cap, base * 2 ** (attempt - 1)))
 
 
 class Sender(BaseRateLimiter[SendOptions]):
@@ -139,7 +131,8 @@ class Sender(BaseRateLimiter[SendOptions]):
         self._pump: asyncio.Task[None] | None = None
         self.sent = 0
         self.retries = 0
-        self._nudges_in_flight = 0
+        self._flights = Flights(self._trips)
+        self._nudges_free_at: float | None = None  # set when no slot is free for a nudge
 
     async def initialize(self) -> None:
         """Nothing to open: the pump starts with the first call that needs it, so a bot that
@@ -173,9 +166,10 @@ class Sender(BaseRateLimiter[SendOptions]):
         holds_nudge_slot = throttled and options.priority == NUDGE
         attempt = 0
         while True:
+            flight = None  # the nudge's place in flight, while it has one
             if throttled:
                 chat_key = chat_id if endpoint in CHAT_LIMITED and chat_id is not None else None
-                await self._acquire(chat_key, options)
+                flight = await self._acquire(chat_key, options)
             pause = 0.0
             try:
                 if options.deadline is not None and self.clock.now() > options.deadline:
@@ -213,8 +207,8 @@ class Sender(BaseRateLimiter[SendOptions]):
                     "%s on %s to %s; retry %d in %.2f s", error, endpoint, chat_id, attempt, pause
                 )
             finally:
-                if holds_nudge_slot:
-                    self._release_nudge_slot()
+                if flight is not None:
+                    self._release_nudge_slot(flight)
             await asyncio.sleep(pause)
 
     async def _timed(
@@ -265,11 +259,16 @@ class Sender(BaseRateLimiter[SendOptions]):
         """How many nudges may be in flight at once: just enough to keep the global pace at
         the measured round-trip time. Each one in flight is a possible duplicate if the process
         dies, so no more than the pace needs (one, against a fast local server), and never more
-        than ``max_nudge_slots``, however slow the measured round trip (in_flight.RoundTrips)."""
+        than ``max_nudge_slots``, however slow the measured round trip (in_flight.RoundTrips).
+        A straggler gives up its slot but stays under the ceiling (in_flight.Flights)."""
         return self._trips.slots()
 
-    def _release_nudge_slot(self) -> None:
-        self._nudges_in_flight -= 1
+    def _nudge_may_start(self, now: float) -> bool:
+        self._nudges_free_at = self._flights.free_at(now)
+        return self._nudges_free_at is not None and self._nudges_free_at <= now
+
+    def _release_nudge_slot(self, flight: int) -> None:
+        self._flights.end(flight)
         self._wake()
 
     def _hold_chat(self, chat_id: int | str | None, seconds: float) -> None:
@@ -283,8 +282,8 @@ class Sender(BaseRateLimiter[SendOptions]):
             return self.group_interval
         return self.chat_interval
 
-    async def _acquire(self, chat_key: int | str | None, options: SendOptions) -> None:
-        """Wait for this call's turn."""
+    async def _acquire(self, chat_key: int | str | None, options: SendOptions) -> int | None:
+        """Wait for this call's turn; a nudge's flight (to end when its attempt does)."""
         self._ensure_pump()
         loop = asyncio.get_running_loop()
         waiter = _Waiter((options.priority, options.due, next(self._seq)), loop.create_future())
@@ -299,13 +298,13 @@ class Sender(BaseRateLimiter[SendOptions]):
             heapq.heappush(self._ready, (waiter.key, key))
         self._wake()
         try:
-            await waiter.future
+            return await waiter.future
         except asyncio.CancelledError:
             if not waiter.future.done():
                 waiter.future.cancel()
-            elif not waiter.future.cancelled() and waiter.key[0] == NUDGE:
+            elif not waiter.future.cancelled() and (flight := waiter.future.result()) is not None:
                 # Granted, then cancelled before it could run: give the slot back.
-                self._release_nudge_slot()
+                self._release_nudge_slot(flight)
             raise
 
     def _schedule_chat(self, key: int | str, chat: _Chat, now: float) -> None:
@@ -339,8 +338,10 @@ class Sender(BaseRateLimiter[SendOptions]):
                 if now >= free_at:
                     if self._grant_one(now):
                         continue
-                    # Only nudges are ready and all their slots are in flight: a finishing
-                    # send sets the wake-up.
+                    # Only nudges are ready and their slots are taken: a finishing send wakes
+                    # us, or a flight turning straggler frees one.
+                    if self._nudges_free_at is not None:
+                        timeout = max(0.0, self._nudges_free_at - now)
                 else:
                     timeout = free_at - now
             if self._waiting:
@@ -382,14 +383,13 @@ class Sender(BaseRateLimiter[SendOptions]):
                 chat.state = "waiting"
                 heapq.heappush(self._waiting, (chat.free_at, key))
                 continue
-            if chat.waiters[0].key[0] == NUDGE and self._nudges_in_flight >= self.nudge_slots():
+            nudge = chat.waiters[0].key[0] == NUDGE
+            if nudge and not self._nudge_may_start(now):
                 # Replies rank first in the ready heap, so everything left is a nudge too.
                 heapq.heappush(self._ready, (chat.waiters[0].key, key))
                 return False
             waiter = heapq.heappop(chat.waiters)
-            if waiter.key[0] == NUDGE:
-                self._nudges_in_flight += 1
-            waiter.future.set_result(None)
+            waiter.future.set_result(self._flights.start(now) if nudge else None)
             self._pace.grant(now)
             if key != "__global__":
                 chat.free_at = now + self._interval(key)

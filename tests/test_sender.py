@@ -13,6 +13,7 @@ import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from reminder_bot.clock import ManualClock
+from reminder_bot.pacing import backoff
 from reminder_bot.sender import (
     MAX_HOLD_IN_FLIGHT,
     NUDGE,
@@ -20,7 +21,6 @@ from reminder_bot.sender import (
     Sender,
     SendOptions,
     StaleError,
-    backoff,
     max_nudge_slots,
 )
 
@@ -331,4 +331,38 @@ async def test_slow_sends_stop_at_the_ceiling() -> None:
     release.set()
     await asyncio.wait_for(sends, 30)
     assert peak == ceiling
+    await sender.shutdown()
+
+
+async def test_a_hung_nudge_gives_up_its_slot_and_the_others_keep_the_pace() -> None:
+    """Against a fast server the sender keeps one nudge in flight; when that one hangs (a slow
+    answer on its way to a timeout), it becomes a straggler after 0.25 s and the rest go on."""
+    sender = Sender(global_rate=20, chat_rate=100)
+    sender._trips.add(0.002)  # as if measured: one slot
+    recorder = Recorder()
+    hang = asyncio.Event()
+
+    async def hung() -> dict[str, Any]:
+        await hang.wait()
+        return {"ok": True}
+
+    first = asyncio.create_task(
+        sender.process_request(
+            hung, (), {}, "sendMessage", {"chat_id": 1}, SendOptions(priority=NUDGE, due=0)
+        )
+    )
+    await asyncio.sleep(0.01)
+    started = time.monotonic()
+    await asyncio.gather(
+        *(
+            send(sender, recorder, chat, "x", SendOptions(priority=NUDGE, due=chat))
+            for chat in range(2, 12)
+        )
+    )
+    # Ten more at 20/s after a quarter second's wait, not after the hung call's answer.
+    assert time.monotonic() - started < 2.0 and not first.done()
+    assert len(sender._flights) == 1  # the straggler is still in flight, and counted
+    hang.set()
+    await first
+    assert len(sender._flights) == 0
     await sender.shutdown()
