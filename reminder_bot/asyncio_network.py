@@ -25,11 +25,9 @@ from reminder_bot.write_gate import pass_gate
 HAPPY_EYEBALLS_DELAY = 0.25  # seconds
 
 
-# The methods take httpcore's ``timeout`` arguments (its interface, hence the noqa ASYNC109).
-
-
 class AsyncioStream(httpcore.AsyncNetworkStream):
-    """One connection: asyncio's reader and writer, with httpcore's timeouts and errors."""
+    """One connection: asyncio's reader and writer, with httpcore's timeouts and errors (the
+    methods take httpcore's ``timeout`` arguments: its interface, hence the noqa ASYNC109)."""
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._reader = reader

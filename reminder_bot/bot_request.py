@@ -7,9 +7,9 @@ before); only the last step is shorter. httpx's client layer (building a ``Reque
 URL, headers and cookies, auth and redirect hooks, wrapping the ``Response``) was ~35% of the
 CPU of each call in a 300/s burst, for nothing the Bot API uses (docs/performance.md). Uploads
 (multipart: charts, exports) and calls the environment sends through a proxy still go through
-httpx. The body is the Bot API's documented
-``application/json``, nested objects (keyboards) as JSON objects rather than PTB's form fields
-of JSON text; both are read the same by any Bot API server.
+httpx. The body is the Bot API's documented ``application/json``, nested objects (keyboards) as
+JSON objects rather than PTB's form fields of JSON text; both are read the same by any Bot API
+server.
 """
 
 from __future__ import annotations

@@ -368,6 +368,7 @@ class Sender(BaseRateLimiter[SendOptions]):
 
     def _grant_one(self, now: float) -> bool:
         """Grant the best ready call; False if the only ready calls are nudges with no slot."""
+        self._nudges_free_at = None  # set below if a nudge finds no slot
         while self._ready:
             _, key = heapq.heappop(self._ready)
             chat = self._chats.get(key)
