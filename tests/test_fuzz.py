@@ -174,6 +174,23 @@ async def test_a_long_bad_argument_gets_a_short_answer(bot: BotHarness) -> None:
     assert "Europe/Berlin" in answer["params"]["text"]
 
 
+async def test_a_settings_press_on_a_message_without_text_sends_the_menu_anew(
+    bot: BotHarness,
+) -> None:
+    """Found by the fuzzing: a settings button pressed on a message of the bot's that has no
+    text (here the /export file; a chart's caption is no text either) was edited with
+    editMessageText, which Telegram refuses: 400 "there is no text in the message to edit"."""
+    await bot.send("/start")
+    await bot.mark()
+    await bot.client.send_text(ALICE, "/export")
+    export = await bot.reply(ALICE.id, "sendDocument")
+    await bot.mark()
+    await press_any(bot.client, ALICE, export["response"]["result"]["message_id"], "1:s:h")
+    menu = await bot.reply(ALICE.id)
+    assert "reply_markup" in menu["params"] and menu["status"] == 200
+    await bot.no_calls("editMessageText")
+
+
 async def test_a_settings_press_on_a_message_gone_sends_the_menu_anew(bot: BotHarness) -> None:
     """Found by the fuzzing: a settings button of a message Telegram no longer shows (date 0)
     was edited anyway: 400 "message to edit not found", and an apology."""

@@ -188,11 +188,12 @@ async def edit_pressed(
 ) -> None:
     """Show ``text`` in place of the message whose button was pressed: edited, unless that
     would change nothing (Telegram refuses such an edit, as after a double tap), or sent anew
-    when the message is gone."""
+    when the message is gone or has no text to edit (a chart, a location)."""
     message = query.message
-    if message is None or not message.is_accessible or not isinstance(message, Message):
-        # Deleted, or too old for Telegram to show (date 0, "inaccessible"): nothing to edit,
-        # so the menu comes as a new message.
+    if not isinstance(message, Message) or not message.is_accessible or message.text is None:
+        # Deleted, too old for Telegram to show (date 0, "inaccessible"), or a message
+        # editMessageText cannot change (a photo's caption is not its text): the menu comes
+        # as a new message.
         if message is not None and text:
             await query.get_bot().send_message(
                 message.chat.id, text, parse_mode=ParseMode.HTML, reply_markup=markup
