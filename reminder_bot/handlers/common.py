@@ -188,7 +188,7 @@ async def edit_pressed(
 ) -> None:
     """Show ``text`` in place of the message whose button was pressed: edited, unless that
     would change nothing (Telegram refuses such an edit, as after a double tap), or sent anew
-    when the message is gone or has no text to edit (a chart, a location)."""
+    when the message is gone or has no text to edit (a chart, the /export file)."""
     message = query.message
     if not isinstance(message, Message) or not message.is_accessible or message.text is None:
         # Deleted, too old for Telegram to show (date 0, "inaccessible"), or a message
