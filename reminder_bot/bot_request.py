@@ -94,7 +94,12 @@ class BotRequest(HTTPXRequest):
         """See ``BaseRequest.do_request``: the status code and the body of the answer."""
         timeouts = (read_timeout, write_timeout, connect_timeout, pool_timeout)
         direct = self._target(url)
-        if direct is None or self._pool is None or not request_data or request_data.contains_files:
+        if (
+            direct is None
+            or self._pool is None
+            or request_data is None
+            or request_data.contains_files
+        ):
             # httpx writes this one (an upload, a proxied call): the sender's window is passed
             # here rather than at the socket (write_gate.py).
             await pass_gate()

@@ -132,7 +132,6 @@ class Sender(BaseRateLimiter[SendOptions]):
         self.sent = 0
         self.retries = 0
         self._flights = Flights(self._trips)
-        self._nudges_free_at: float | None = None  # set when no slot is free for a nudge
 
     async def initialize(self) -> None:
         """Nothing to open: the pump starts with the first call that needs it, so a bot that
@@ -163,7 +162,7 @@ class Sender(BaseRateLimiter[SendOptions]):
         options = rate_limit_args or SendOptions()
         chat_id = data.get("chat_id")
         throttled = endpoint in GLOBAL_LIMITED
-        holds_nudge_slot = throttled and options.priority == NUDGE
+        nudge = throttled and options.priority == NUDGE
         attempt = 0
         while True:
             flight = None  # the nudge's place in flight, while it has one
@@ -178,7 +177,7 @@ class Sender(BaseRateLimiter[SendOptions]):
                 if options.before_attempt is not None:
                     await options.before_attempt()
                 call = functools.partial(callback, *args, **kwargs)
-                result = await self._timed(endpoint, call, throttled, holds_nudge_slot)
+                result = await self._timed(endpoint, call, throttled, nudge)
                 self.sent += 1
                 return result
             except RetryAfter as error:
@@ -223,11 +222,12 @@ class Sender(BaseRateLimiter[SendOptions]):
             await self._start_in_window()
             started = time.monotonic()
 
-        if throttled and not self.window_at_socket:
+        at_socket = throttled and self.window_at_socket
+        if throttled and not at_socket:
             await start()
         try:
             # At the socket, the request stack passes the window (write_gate.py).
-            with gated(start if throttled and self.window_at_socket else None):
+            with gated(start if at_socket else None):
                 result = await call()
         except RetryAfter:
             self.metrics.retry_after(endpoint)
@@ -264,8 +264,8 @@ class Sender(BaseRateLimiter[SendOptions]):
         return self._trips.slots()
 
     def _nudge_may_start(self, now: float) -> bool:
-        self._nudges_free_at = self._flights.free_at(now)
-        return self._nudges_free_at is not None and self._nudges_free_at <= now
+        free_at = self._flights.free_at(now)
+        return free_at is not None and free_at <= now
 
     def _release_nudge_slot(self, flight: int) -> None:
         self._flights.end(flight)
@@ -340,8 +340,8 @@ class Sender(BaseRateLimiter[SendOptions]):
                         continue
                     # Only nudges are ready and their slots are taken: a finishing send wakes
                     # us, or a flight turning straggler frees one.
-                    if self._nudges_free_at is not None:
-                        timeout = max(0.0, self._nudges_free_at - now)
+                    if self._ready and (slot_free_at := self._flights.free_at(now)) is not None:
+                        timeout = max(0.0, slot_free_at - now)
                 else:
                     timeout = free_at - now
             if self._waiting:
@@ -368,7 +368,6 @@ class Sender(BaseRateLimiter[SendOptions]):
 
     def _grant_one(self, now: float) -> bool:
         """Grant the best ready call; False if the only ready calls are nudges with no slot."""
-        self._nudges_free_at = None  # set below if a nudge finds no slot
         while self._ready:
             _, key = heapq.heappop(self._ready)
             chat = self._chats.get(key)
